@@ -1,0 +1,166 @@
+/**
+ * The desired state after loading: templates expanded, placeholders
+ * substituted, references resolved. The loader (src/desired) produces it;
+ * the diff (src/plan) consumes it. Everything here is plain data.
+ */
+import type { Entitlement, PrincipalType } from './identity.js';
+
+/** Where a declaration came from, for located messages. */
+export interface SourceLocation {
+  file: string; // relative to the desired-state root, with forward slashes
+  line: number; // 1-based
+  column: number; // 1-based
+  path: (string | number)[]; // path inside the YAML document, e.g. ['spec', 'users', 0, 'personas', 1]
+}
+
+export type Mode = 'authoritative' | 'additive';
+
+export interface DesiredWorkspace {
+  name: string;
+  /** Workspace URL; absent means "use DATABRICKS_HOST". */
+  host?: string;
+  /** Numeric workspace id, kept as a decimal string (it exceeds 2^53 in real accounts). */
+  workspaceId: string;
+  protectedGroups: string[];
+  source: SourceLocation;
+}
+
+/** A persona group: one account group per (customer, persona). */
+export interface DesiredGroup {
+  /** The SCIM displayName: `customer-<customer>-<persona>` unless the persona overrides `group`. */
+  displayName: string;
+  customer: string;
+  persona: string;
+  /** The persona's human label (`displayName` of the template, placeholders substituted). */
+  label: string;
+  /** Workspace names the group is assigned to (the customer's workspaces). */
+  workspaces: string[];
+  /** Entitlements the group holds in each of its workspaces (a sorted set). */
+  entitlements: Entitlement[];
+  /** Keys of the principals that must be members (see userKey / servicePrincipalKey); a sorted set. */
+  members: string[];
+  membership: Mode;
+  /** True when the Customer wrote `membership:` itself (matters for groups adopted from an identity provider). */
+  membershipExplicit: boolean;
+  source: SourceLocation;
+}
+
+export interface DesiredPrincipal {
+  key: string;
+  type: PrincipalType;
+  /** Users: the e-mail user name as written in the roster. */
+  userName?: string;
+  /** Users: optional display name; service principals: their (required) display name. */
+  displayName?: string;
+  /** Service principals: the application id of one that already exists (e.g. from Entra ID). */
+  applicationId?: string;
+  /** Customers whose rosters list this principal (sorted). */
+  customers: string[];
+  /**
+   * Explicit entitlements per workspace name, for every workspace of every customer listing the
+   * principal (an empty list means "none of its own"); the union over rosters.
+   */
+  entitlements: Record<string, Entitlement[]>;
+  source: SourceLocation;
+}
+
+export type SecurableType = 'catalog' | 'schema' | 'external_location';
+
+export interface DesiredGrant {
+  securable: { type: SecurableType; fullName: string };
+  /** Group display name (persona group) or principal name the privileges go to. */
+  principal: string;
+  /** Normalised privilege names (underscores, upper case), a sorted set. */
+  privileges: string[];
+  source: SourceLocation;
+}
+
+export type PermissionLevel = string;
+
+export interface DesiredPersona {
+  name: string;
+  group: string;
+  label: string;
+  entitlements: Entitlement[];
+  warehouses: PermissionLevel | null;
+  clusterPolicies: PermissionLevel | null;
+  notebooks: PermissionLevel | null;
+}
+
+export interface DesiredCatalog {
+  name: string;
+  comment?: string;
+  isolation: 'OPEN' | 'ISOLATED';
+  /** workspace name -> binding type */
+  bindings: Record<string, 'READ_WRITE' | 'READ_ONLY'>;
+  schemas: { name: string; comment?: string; source: SourceLocation }[];
+  source: SourceLocation;
+}
+
+export interface DesiredExternalLocation {
+  name: string;
+  url: string;
+  credential: string;
+  readOnly: boolean;
+  comment?: string;
+  source: SourceLocation;
+}
+
+export interface DesiredWarehouse {
+  name: string;
+  size: string;
+  minClusters: number;
+  maxClusters: number;
+  autoStopMins: number;
+  serverless: boolean;
+  /** Customer tags merged with the warehouse's own (the warehouse wins). */
+  tags: Record<string, string>;
+  /** persona group display name -> level */
+  permissions: Record<string, PermissionLevel>;
+  source: SourceLocation;
+}
+
+export interface DesiredClusterPolicy {
+  name: string;
+  /** The definition object with the customer tags forced in as fixed custom_tags. */
+  definition: Record<string, unknown>;
+  permissions: Record<string, PermissionLevel>;
+  source: SourceLocation;
+}
+
+export interface DesiredNotebook {
+  path: string;
+  /** Source path relative to the desired-state root. */
+  sourceFile: string;
+  /** Content with placeholders substituted. */
+  content: string;
+  language: 'PYTHON' | 'SQL' | 'SCALA' | 'R';
+  permissions: Record<string, PermissionLevel>;
+  source: SourceLocation;
+}
+
+export interface DesiredCustomer {
+  name: string;
+  displayName: string;
+  workspaces: string[];
+  tags: Record<string, string>;
+  membership: Mode;
+  membershipExplicit: boolean;
+  grantsMode: Mode;
+  personas: DesiredPersona[];
+  catalog?: DesiredCatalog;
+  externalLocations: DesiredExternalLocation[];
+  warehouses: DesiredWarehouse[];
+  clusterPolicies: DesiredClusterPolicy[];
+  notebooks: DesiredNotebook[];
+  /** Every grant of the customer: persona templates (expanded) plus its own, merged per (securable, principal). */
+  grants: DesiredGrant[];
+  source: SourceLocation;
+}
+
+export interface DesiredState {
+  workspaces: DesiredWorkspace[];
+  customers: DesiredCustomer[];
+  groups: DesiredGroup[];
+  principals: DesiredPrincipal[];
+}

@@ -1,0 +1,95 @@
+/**
+ * Error types with stable codes. An error's class decides what happens next:
+ * an invalid revision keeps the last good one in force, a retryable API error
+ * backs off, anything else is reported and retried on the next pass.
+ */
+import type { SourceLocation } from './desired.js';
+
+/** One problem found in the desired state, located in its file. */
+export interface DesiredStateIssue {
+  file: string;
+  line: number;
+  column: number;
+  /** Path inside the YAML document, e.g. `spec.users[0].personas[1]`. */
+  path: string;
+  message: string;
+}
+
+export function formatIssue(issue: DesiredStateIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.column}`;
+  return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+export function issueAt(source: SourceLocation, message: string): DesiredStateIssue {
+  return { file: source.file, line: source.line, column: source.column, path: formatPath(source.path), message };
+}
+
+/** `['spec', 'users', 0, 'personas']` -> `spec.users[0].personas` */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+/** A revision that failed loading or validation; it carries every issue found, not just the first. */
+export class DesiredStateError extends Error {
+  readonly code = 'DESIRED_STATE_INVALID';
+  constructor(readonly issues: DesiredStateIssue[]) {
+    super(
+      `desired state is invalid (${issues.length} ${issues.length === 1 ? 'error' : 'errors'}):\n` +
+        issues.map((issue) => `  ${formatIssue(issue)}`).join('\n'),
+    );
+    this.name = 'DesiredStateError';
+  }
+}
+
+/** Bad flags or environment. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Every failure of a Databricks API call, normalised. `status` is 0 when no
+ * HTTP response arrived (connection refused or dropped, timeout).
+ * The message never contains a credential.
+ */
+export class ApiError extends Error {
+  readonly code = 'API_ERROR';
+  constructor(
+    readonly details: {
+      family: string;
+      method: string;
+      /** Path without the query string. */
+      path: string;
+      status: number;
+      /** Databricks error_code, `SCIM_<status>` for SCIM errors, or a transport code such as `ECONNRESET`. */
+      errorCode: string;
+      /** The API's own message. */
+      apiMessage: string;
+      retryable: boolean;
+      /** Seconds from a Retry-After header, when there was one. */
+      retryAfterSeconds?: number;
+    },
+  ) {
+    super(
+      `${details.method} ${details.path} failed: ${details.status === 0 ? details.errorCode : `${details.status} ${details.errorCode}`}: ${details.apiMessage}`,
+    );
+    this.name = 'ApiError';
+  }
+  get status(): number {
+    return this.details.status;
+  }
+  get errorCode(): string {
+    return this.details.errorCode;
+  }
+  get retryable(): boolean {
+    return this.details.retryable;
+  }
+}

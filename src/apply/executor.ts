@@ -1,0 +1,90 @@
+/**
+ * Runs a plan in waves (see plan/order.ts). Never throws for one action: a
+ * failure is recorded, and only the actions that depend on it are skipped,
+ * so other customers proceed.
+ */
+import type { Logger } from 'pino';
+import type { Action, Plan } from '../domain/plan.js';
+import { waveOf } from '../plan/order.js';
+
+export type Outcome = 'succeeded' | 'failed' | 'skipped';
+
+export interface ActionResult {
+  action: Action;
+  outcome: Outcome;
+  /** Why it failed or was skipped; never holds a secret (API errors are built without them). */
+  error?: string;
+  seconds: number;
+}
+
+export interface ApplyReport {
+  results: ActionResult[];
+  succeeded: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Carries out one action; throws on failure. */
+export type ActionRunner = (action: Action) => Promise<void>;
+
+export interface ExecuteOptions {
+  logger: Logger;
+  clock?: () => number;
+  /** Called after each action, e.g. to count it in the metrics. */
+  onResult?: (result: ActionResult) => void;
+}
+
+export async function executePlan(plan: Plan, run: ActionRunner, options: ExecuteOptions): Promise<ApplyReport> {
+  const clock = options.clock ?? (() => performance.now() / 1000);
+  const outcomes = new Map<string, Outcome>();
+  const results: ActionResult[] = [];
+  const planned = new Set(plan.actions.map((a) => a.id));
+
+  const record = (result: ActionResult) => {
+    outcomes.set(result.action.id, result.outcome);
+    results.push(result);
+    options.onResult?.(result);
+  };
+
+  for (const wave of waves(plan.actions.filter((a) => a.status === 'pending'))) {
+    await Promise.all(
+      wave.map(async (action) => {
+        const blocker = action.dependsOn.find((dep) => planned.has(dep) && outcomes.get(dep) !== 'succeeded');
+        const log = options.logger.child({ action: action.id, customer: action.customer ?? undefined });
+        if (blocker !== undefined) {
+          log.warn({ blockedBy: blocker }, 'skipped: a dependency did not succeed');
+          record({ action, outcome: 'skipped', error: `depends on ${blocker}, which did not succeed`, seconds: 0 });
+          return;
+        }
+        const started = clock();
+        try {
+          await run(action);
+          const seconds = clock() - started;
+          log.info({ change: action.change, kind: action.kind, target: action.target, seconds }, 'applied');
+          record({ action, outcome: 'succeeded', seconds });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          log.error({ change: action.change, kind: action.kind, target: action.target, err: message }, 'action failed');
+          record({ action, outcome: 'failed', error: message, seconds: clock() - started });
+        }
+      }),
+    );
+  }
+
+  // Waiting and reported actions are not run; dependants of waiting ones were already left out by the diff.
+  return {
+    results,
+    succeeded: results.filter((r) => r.outcome === 'succeeded').length,
+    failed: results.filter((r) => r.outcome === 'failed').length,
+    skipped: results.filter((r) => r.outcome === 'skipped').length,
+  };
+}
+
+function waves(actions: Action[]): Action[][] {
+  const byWave = new Map<number, Action[]>();
+  for (const action of actions) {
+    const wave = waveOf(action);
+    byWave.set(wave, [...(byWave.get(wave) ?? []), action]);
+  }
+  return [...byWave.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+}

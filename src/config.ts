@@ -1,0 +1,168 @@
+/**
+ * The one reader of flags and environment. Every flag has an ONBOARDER_*
+ * variable; Databricks credentials come only from the standard Databricks
+ * variables. The result is validated and frozen; nothing else reads env.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors.js';
+
+export const COMMANDS = ['validate', 'plan', 'apply', 'demo', 'schema'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export type Credentials =
+  | { readonly type: 'pat'; readonly token: string }
+  | { readonly type: 'oauth-m2m'; readonly clientId: string; readonly clientSecret: string };
+
+export interface Config {
+  readonly command: Command;
+  /** The desired-state folder. */
+  readonly dir: string;
+  readonly json: boolean;
+  readonly detailedExitcode: boolean;
+  readonly principals: 'create' | 'external';
+  readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  readonly logFormat: 'json' | 'pretty';
+  readonly colour: boolean;
+  /** Port of the embedded simulator in `demo` (0 picks a free one). */
+  readonly simulatorPort: number;
+  readonly databricks: {
+    readonly accountHost: string;
+    readonly accountId: string | undefined;
+    /** DATABRICKS_HOST: the host of a Workspace that declares none. */
+    readonly defaultWorkspaceHost: string | undefined;
+    readonly credentials: Credentials | undefined;
+  };
+  /** SCIM page size for list reads. */
+  readonly scimPageSize: number;
+}
+
+const FLAGS = {
+  json: { type: 'boolean' },
+  'detailed-exitcode': { type: 'boolean' },
+  principals: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+  'simulator-port': { type: 'string' },
+  'scim-page-size': { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const settingsSchema = z.object({
+  principals: z.enum(['create', 'external']).default('create'),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  logFormat: z.enum(['json', 'pretty']).optional(),
+  simulatorPort: z.coerce.number().int().min(0).max(65535).default(0),
+  scimPageSize: z.coerce.number().int().min(1).max(10_000).default(100),
+});
+
+export interface ParsedArgs {
+  command: Command | undefined;
+  help: boolean;
+  config?: Config;
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isTty: boolean): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const [commandName, dirArg, ...extra] = parsed.positionals;
+  const help = parsed.values.help === true;
+  if (commandName === undefined) return { command: undefined, help: true };
+  if (!(COMMANDS as readonly string[]).includes(commandName)) throw new ConfigError(`unknown command "${commandName}"`);
+  const command = commandName as Command;
+  if (extra.length > 0) throw new ConfigError(`unexpected arguments: ${extra.join(' ')}`);
+
+  const pick = (flag: keyof typeof FLAGS, variable: string) => {
+    const value = parsed.values[flag];
+    return typeof value === 'string' ? value : env[variable] || undefined;
+  };
+  const settings = settingsSchema.safeParse({
+    principals: pick('principals', 'ONBOARDER_PRINCIPALS'),
+    logLevel: pick('log-level', 'ONBOARDER_LOG_LEVEL'),
+    logFormat: pick('log-format', 'ONBOARDER_LOG_FORMAT'),
+    simulatorPort: pick('simulator-port', 'ONBOARDER_SIMULATOR_PORT'),
+    scimPageSize: pick('scim-page-size', 'ONBOARDER_SCIM_PAGE_SIZE'),
+  });
+  if (!settings.success) {
+    throw new ConfigError(settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  }
+  const colour = isTty && parsed.values['no-color'] !== true && !env.NO_COLOR;
+  const config: Config = Object.freeze({
+    command,
+    dir: dirArg ?? env.ONBOARDER_DIR ?? 'desired-state',
+    json: parsed.values.json === true,
+    detailedExitcode: parsed.values['detailed-exitcode'] === true,
+    principals: settings.data.principals,
+    logLevel: settings.data.logLevel,
+    logFormat: settings.data.logFormat ?? (isTty ? 'pretty' : 'json'),
+    colour,
+    simulatorPort: settings.data.simulatorPort,
+    scimPageSize: settings.data.scimPageSize,
+    databricks: Object.freeze({
+      accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
+      accountId: env.DATABRICKS_ACCOUNT_ID || undefined,
+      defaultWorkspaceHost: env.DATABRICKS_HOST ? normaliseHost(env.DATABRICKS_HOST) : undefined,
+      credentials: readCredentials(env),
+    }),
+  });
+  return { command, help, config };
+}
+
+/** Resolves the standard Databricks auth variables the way the SDKs do (one method, never two). */
+function readCredentials(env: NodeJS.ProcessEnv): Credentials | undefined {
+  const token = env.DATABRICKS_TOKEN || undefined;
+  const clientId = env.DATABRICKS_CLIENT_ID || undefined;
+  const clientSecret = env.DATABRICKS_CLIENT_SECRET || undefined;
+  if (token && (clientId || clientSecret)) {
+    throw new ConfigError('more than one authorization method configured: oauth and pat (set DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID/SECRET, not both)');
+  }
+  if (token) return hideSecrets({ type: 'pat', token });
+  if (clientId && clientSecret) return hideSecrets({ type: 'oauth-m2m', clientId, clientSecret });
+  if (clientId || clientSecret) throw new ConfigError('OAuth needs both DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET');
+  return undefined;
+}
+
+/** Keeps secrets out of JSON.stringify, util.inspect and so out of every log line. */
+function hideSecrets<T extends Credentials>(credentials: T): T {
+  const safe = credentials.type === 'pat' ? { type: 'pat' } : { type: 'oauth-m2m', clientId: credentials.clientId };
+  Object.defineProperty(credentials, 'toJSON', { value: () => safe, enumerable: false });
+  Object.defineProperty(credentials, Symbol.for('nodejs.util.inspect.custom'), { value: () => safe, enumerable: false });
+  return Object.freeze(credentials);
+}
+
+/** `adb-1.azuredatabricks.net` -> `https://adb-1.azuredatabricks.net` (the SDKs assume https). */
+export function normaliseHost(host: string): string {
+  const withScheme = /^[a-z]+:\/\//i.test(host) ? host : `https://${host}`;
+  return withScheme.replace(/\/+$/, '');
+}
+
+export const USAGE = `Usage: onboarder <command> [DIR] [flags]
+
+Commands:
+  validate [DIR]   load and check the desired-state folder (exit 0 valid, 1 invalid)
+  plan [DIR]       read live state and print the changes
+                     --json                the plan as JSON
+                     --detailed-exitcode   exit 0 no changes, 2 changes, 1 error
+  apply [DIR]      one reconcile, then exit (0 converged, 1 error)
+  demo             start the embedded Databricks simulator and converge the bundled example
+  schema           print the JSON Schema of the desired-state format
+
+Flags (each also an environment variable):
+  --principals=create|external   ONBOARDER_PRINCIPALS   create missing users and service principals,
+                                                        or report them as waiting for the IdP (default create)
+  --log-level=LEVEL              ONBOARDER_LOG_LEVEL    trace|debug|info|warn|error (default info)
+  --log-format=json|pretty       ONBOARDER_LOG_FORMAT   default pretty on a terminal, json otherwise
+  --scim-page-size=N             ONBOARDER_SCIM_PAGE_SIZE  SCIM list page size (default 100)
+  --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
+  --no-color                     NO_COLOR               plain output
+  DIR                            ONBOARDER_DIR          default ./desired-state
+
+Databricks (standard variables): DATABRICKS_ACCOUNT_ID, DATABRICKS_ACCOUNT_HOST
+(default https://accounts.cloud.databricks.com), DATABRICKS_HOST (host of a Workspace
+that declares none), and DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET.
+`;

@@ -1,0 +1,26 @@
+/**
+ * The diff: a pure function from (desired, live) to a Plan. No I/O, no
+ * clock, no randomness: the same inputs always give the same plan.
+ */
+import type { DesiredState } from '../domain/desired.js';
+import type { LiveState } from '../domain/live.js';
+import type { Action, Plan, PlanSummary } from '../domain/plan.js';
+import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
+import { compareActions } from './order.js';
+
+export type DiffOptions = IdentityDiffOptions;
+
+export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
+  const actions = [...diffIdentity(desired, live, options)].sort(compareActions);
+  return { actions, summary: summarize(actions) };
+}
+
+export function summarize(actions: readonly Action[]): PlanSummary {
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, waiting: 0, reported: 0 };
+  for (const action of actions) {
+    if (action.status === 'waiting') summary.waiting++;
+    else if (action.status === 'reported') summary.reported++;
+    else summary[action.change]++;
+  }
+  return summary;
+}

@@ -1,0 +1,26 @@
+/**
+ * Ordering of a plan. Creates and updates run parents first; deletes run
+ * last, children first. Within a rank, actions are sorted by target so the
+ * same inputs always print the same plan.
+ */
+import type { Action, ActionKind } from '../domain/plan.js';
+
+/** Dependency rank of each kind for creates and updates (behaviour.md, "Order and safety"). */
+export const KIND_RANK: Record<ActionKind, number> = {
+  group: 10,
+  user: 20,
+  'service-principal': 20,
+  'workspace-assignment': 30,
+  membership: 40,
+  entitlements: 50,
+};
+
+/** The wave an action runs in: deletes after every create and update, in reverse rank. */
+export function waveOf(action: Pick<Action, 'kind' | 'change'>): number {
+  const rank = KIND_RANK[action.kind];
+  return action.change === 'delete' ? 1000 - rank : rank;
+}
+
+export function compareActions(a: Action, b: Action): number {
+  return waveOf(a) - waveOf(b) || a.kind.localeCompare(b.kind) || a.target.localeCompare(b.target);
+}

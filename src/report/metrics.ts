@@ -1,0 +1,121 @@
+/**
+ * The metrics registry: every metric of behaviour.md, defined once, with
+ * the default process metrics. Names and labels are part of the contract.
+ */
+import client from 'prom-client';
+import type { ActionResult } from '../apply/executor.js';
+import type { Plan } from '../domain/plan.js';
+import type { ApiFamily, ApiTelemetry } from '../domain/telemetry.js';
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const register = { registers: [registry] };
+
+  const drift = new client.Gauge({
+    name: 'onboarder_drift_objects',
+    help: 'Objects whose live state differs from the desired state, by customer, kind and change.',
+    labelNames: ['customer', 'kind', 'change'] as const,
+    ...register,
+  });
+  const reconciles = new client.Counter({
+    name: 'onboarder_reconcile_total',
+    help: 'Reconcile passes by result (success, error, rejected).',
+    labelNames: ['result'] as const,
+    ...register,
+  });
+  const reconcileDuration = new client.Histogram({
+    name: 'onboarder_reconcile_duration_seconds',
+    help: 'Duration of one reconcile pass.',
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    ...register,
+  });
+  const actions = new client.Counter({
+    name: 'onboarder_actions_total',
+    help: 'Corrective actions executed, by kind, change and result.',
+    labelNames: ['kind', 'change', 'result'] as const,
+    ...register,
+  });
+  const apiRequests = new client.Counter({
+    name: 'onboarder_api_requests_total',
+    help: 'Databricks API requests (each attempt), by family, method and status code.',
+    labelNames: ['family', 'method', 'code'] as const,
+    ...register,
+  });
+  const apiDuration = new client.Histogram({
+    name: 'onboarder_api_request_duration_seconds',
+    help: 'Duration of Databricks API requests, by family.',
+    labelNames: ['family'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ...register,
+  });
+  const throttled = new client.Counter({
+    name: 'onboarder_api_throttled_total',
+    help: 'Throttling answers (429) received, by family.',
+    labelNames: ['family'] as const,
+    ...register,
+  });
+  const desiredValid = new client.Gauge({
+    name: 'onboarder_desired_state_valid',
+    help: '1 when the newest desired-state revision is valid, 0 when it was rejected.',
+    ...register,
+  });
+  const revisionInfo = new client.Gauge({
+    name: 'onboarder_desired_state_revision_info',
+    help: 'The desired-state revision in force (value is always 1).',
+    labelNames: ['revision'] as const,
+    ...register,
+  });
+  const lastSuccess = new client.Gauge({
+    name: 'onboarder_last_success_timestamp_seconds',
+    help: 'Unix time of the last reconcile that converged without errors.',
+    ...register,
+  });
+  const isLeader = new client.Gauge({
+    name: 'onboarder_is_leader',
+    help: '1 when this instance holds the leader lease (always 1 without leader election).',
+    ...register,
+  });
+
+  const telemetry: ApiTelemetry = {
+    requestFinished: ({ family, method, code, seconds }) => {
+      apiRequests.inc({ family, method, code });
+      apiDuration.observe({ family }, seconds);
+    },
+    throttled: (family: ApiFamily) => throttled.inc({ family }),
+  };
+
+  return {
+    registry,
+    telemetry,
+    /** Replaces the drift gauge with the plan's pending actions (what apply would change). */
+    recordPlan(plan: Plan) {
+      drift.reset();
+      for (const action of plan.actions) {
+        if (action.status === 'reported') continue;
+        drift.inc({ customer: action.customer ?? '', kind: action.kind, change: action.change });
+      }
+    },
+    recordAction(result: ActionResult) {
+      if (result.outcome === 'skipped') return;
+      actions.inc({ kind: result.action.kind, change: result.action.change, result: result.outcome === 'succeeded' ? 'success' : 'error' });
+    },
+    recordReconcile(result: 'success' | 'error' | 'rejected', seconds: number, now: Date = new Date()) {
+      reconciles.inc({ result });
+      reconcileDuration.observe(seconds);
+      if (result === 'success') lastSuccess.set(now.getTime() / 1000);
+    },
+    recordRevision(revision: string | null, valid: boolean) {
+      desiredValid.set(valid ? 1 : 0);
+      if (revision !== null) {
+        revisionInfo.reset();
+        revisionInfo.set({ revision }, 1);
+      }
+    },
+    setLeader(leader: boolean) {
+      isLeader.set(leader ? 1 : 0);
+    },
+  };
+}

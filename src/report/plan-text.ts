@@ -1,0 +1,85 @@
+/**
+ * Renders a plan the way platform engineers know it from terraform: one line
+ * per action with +, ~, - markers, details indented below, a summary line.
+ */
+import type { Action, Change, Plan } from '../domain/plan.js';
+import type { ApplyReport } from '../apply/executor.js';
+
+const MARKER: Record<Change, string> = { create: '+', update: '~', delete: '-' };
+const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+const CHANGE_COLOUR: Record<Change, string> = { create: ANSI.green, update: ANSI.yellow, delete: ANSI.red };
+
+export interface FormatOptions {
+  colour: boolean;
+}
+
+export function formatPlan(plan: Plan, options: FormatOptions): string {
+  const paint = (colour: string, text: string) => (options.colour ? `${colour}${text}${ANSI.reset}` : text);
+  const pending = plan.actions.filter((a) => a.status === 'pending');
+  const held = plan.actions.filter((a) => a.status !== 'pending');
+  const lines: string[] = [];
+  if (pending.length === 0 && held.length === 0) {
+    return paint(ANSI.green, 'No changes. Live state matches the desired state.') + '\n';
+  }
+  const kindWidth = Math.max(...plan.actions.map((a) => a.kind.length));
+  const line = (action: Action) => {
+    const marker = paint(CHANGE_COLOUR[action.change], MARKER[action.change]);
+    const customer = action.customer ? paint(ANSI.dim, `  (${action.customer})`) : '';
+    lines.push(`  ${marker} ${action.kind.padEnd(kindWidth)}  ${action.target}${customer}`);
+    for (const detail of action.details) lines.push(`      ${colourDetail(detail, paint)}`);
+    if (action.details.length === 0 && action.change === 'create' && action.after) {
+      const summary = Object.entries(action.after)
+        .filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))
+        .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+        .join('; ');
+      if (summary) lines.push(paint(ANSI.dim, `      ${summary}`));
+    }
+    if (action.reason) lines.push(paint(ANSI.dim, `      ${action.reason}`));
+  };
+  if (pending.length > 0) {
+    lines.push('onboarder will perform the following actions:', '');
+    pending.forEach(line);
+    lines.push('');
+  }
+  if (held.length > 0) {
+    lines.push('Drift onboarder reports but will not change now:', '');
+    held.forEach(line);
+    lines.push('');
+  }
+  lines.push(paint(ANSI.bold, summaryLine(plan)));
+  return lines.join('\n') + '\n';
+}
+
+export function summaryLine(plan: Plan): string {
+  const { create, update, delete: remove, waiting, reported } = plan.summary;
+  let text = `Plan: ${create} to create, ${update} to update, ${remove} to delete.`;
+  if (waiting > 0) text += ` ${waiting} waiting.`;
+  if (reported > 0) text += ` ${reported} reported only.`;
+  return text;
+}
+
+export function formatApplyReport(report: ApplyReport, options: FormatOptions): string {
+  const paint = (colour: string, text: string) => (options.colour ? `${colour}${text}${ANSI.reset}` : text);
+  const lines = report.results.map((r) => {
+    const verb = r.outcome === 'succeeded' ? paint(ANSI.green, 'done   ') : r.outcome === 'failed' ? paint(ANSI.red, 'FAILED ') : paint(ANSI.yellow, 'skipped');
+    const tail = r.error ? `: ${r.error}` : '';
+    return `  ${verb} ${MARKER[r.action.change]} ${r.action.kind} ${r.action.target}${tail}`;
+  });
+  lines.push('', paint(ANSI.bold, `Apply complete: ${report.succeeded} succeeded, ${report.failed} failed, ${report.skipped} skipped.`));
+  return lines.join('\n') + '\n';
+}
+
+/** The plan as data for `plan --json`: the same actions, without the executor's operation internals. */
+export function planToJson(plan: Plan): unknown {
+  return {
+    formatVersion: 1,
+    summary: plan.summary,
+    actions: plan.actions.map(({ op: _op, ...action }) => action),
+  };
+}
+
+function colourDetail(detail: string, paint: (c: string, t: string) => string): string {
+  if (detail.startsWith('+ ')) return paint(ANSI.green, detail);
+  if (detail.startsWith('- ')) return paint(ANSI.red, detail);
+  return paint(ANSI.dim, detail);
+}

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { getResponse, type RequestHandler } from 'msw';
 
 export interface MswHttpServer {
@@ -84,7 +85,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, handlers: Requ
     }
     res.statusCode = mocked.status;
     mocked.headers.forEach((value, key) => res.appendHeader(key, value));
-    if (mocked.body) Readable.fromWeb(mocked.body as import('node:stream/web').ReadableStream).pipe(res);
+    if (mocked.body) Readable.fromWeb(mocked.body as NodeReadableStream).pipe(res);
     else res.end();
   } catch (error) {
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -1,0 +1,124 @@
+/**
+ * Fault knobs: throttling, scripted failures, dropped connections, latency and
+ * list lag. They are plain mutable state so a test can turn them on and off
+ * between two requests; the route wrapper consults them before auth and logic.
+ */
+
+export type Family = 'oauth' | 'account-scim' | 'workspace-scim' | 'workspace-assignment';
+
+export interface RateLimitKnob {
+  requestsPerSecond: number;
+  /** Value of the Retry-After header; default 1. */
+  retryAfterSeconds?: number;
+  /** Families the limit applies to; default all. */
+  families?: Family[];
+}
+
+export interface FaultMatch {
+  method?: string;
+  pathIncludes?: string;
+  family?: Family;
+}
+
+export interface ScriptedFailure extends FaultMatch {
+  status: number;
+  errorCode?: string;
+  message?: string;
+}
+
+export interface FaultKnobs {
+  rateLimit: RateLimitKnob | null;
+  latencyMs: number;
+  /** Objects created less than this long ago are missing from lists (GET by id still finds them). */
+  listLagMs: number;
+  /** The next `count` matching requests answer `failure.status` with an error body. */
+  failNext(count: number, failure: ScriptedFailure): void;
+  /** The next `count` matching requests get their connection destroyed. */
+  dropNext(count: number, match?: FaultMatch): void;
+  /** Turns every knob off and forgets scripted failures and drops. */
+  reset(): void;
+}
+
+export interface RequestFacts {
+  method: string;
+  path: string;
+  family: Family;
+}
+
+export type FaultDecision =
+  | { kind: 'drop' }
+  | { kind: 'fail'; failure: ScriptedFailure }
+  | { kind: 'throttle'; retryAfterSeconds: number }
+  | { kind: 'none' };
+
+interface Scripted<T> {
+  remaining: number;
+  rule: T;
+}
+
+function matches(match: FaultMatch, request: RequestFacts): boolean {
+  if (match.method && match.method.toUpperCase() !== request.method) return false;
+  if (match.pathIncludes && !request.path.includes(match.pathIncludes)) return false;
+  if (match.family && match.family !== request.family) return false;
+  return true;
+}
+
+function takeScripted<T extends FaultMatch>(queue: Scripted<T>[], request: RequestFacts): T | undefined {
+  const entry = queue.find((candidate) => candidate.remaining > 0 && matches(candidate.rule, request));
+  if (!entry) return undefined;
+  entry.remaining -= 1;
+  if (entry.remaining === 0) queue.splice(queue.indexOf(entry), 1);
+  return entry.rule;
+}
+
+export class Faults implements FaultKnobs {
+  rateLimit: RateLimitKnob | null = null;
+  latencyMs = 0;
+  listLagMs = 0;
+
+  private failures: Scripted<ScriptedFailure>[] = [];
+  private drops: Scripted<FaultMatch>[] = [];
+  // The bucket refills from full whenever the knob object is replaced.
+  private bucket: { knob: RateLimitKnob; tokens: number; refilledAt: number } | null = null;
+
+  constructor(private readonly now: () => number) {}
+
+  failNext(count: number, failure: ScriptedFailure): void {
+    if (count > 0) this.failures.push({ remaining: count, rule: { ...failure } });
+  }
+  dropNext(count: number, match: FaultMatch = {}): void {
+    if (count > 0) this.drops.push({ remaining: count, rule: { ...match } });
+  }
+  reset(): void {
+    this.rateLimit = null;
+    this.latencyMs = 0;
+    this.listLagMs = 0;
+    this.failures = [];
+    this.drops = [];
+    this.bucket = null;
+  }
+
+  decide(request: RequestFacts): FaultDecision {
+    if (takeScripted(this.drops, request)) return { kind: 'drop' };
+    const failure = takeScripted(this.failures, request);
+    if (failure) return { kind: 'fail', failure };
+    const knob = this.rateLimit;
+    if (knob && (!knob.families || knob.families.includes(request.family)) && !this.takeToken(knob)) {
+      return { kind: 'throttle', retryAfterSeconds: knob.retryAfterSeconds ?? 1 };
+    }
+    return { kind: 'none' };
+  }
+
+  /** Token bucket holding one second of requests (at least one). */
+  private takeToken(knob: RateLimitKnob): boolean {
+    const capacity = Math.max(1, knob.requestsPerSecond);
+    const now = this.now();
+    if (this.bucket?.knob !== knob) this.bucket = { knob, tokens: capacity, refilledAt: now };
+    const bucket = this.bucket;
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.refilledAt) / 1000) * knob.requestsPerSecond);
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+}

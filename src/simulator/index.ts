@@ -1,0 +1,149 @@
+/**
+ * The embedded Databricks simulator: a stateful model of the identity API
+ * families (OAuth M2M, account SCIM, workspace permission assignments,
+ * workspace SCIM), written from shared/reference/databricks-api.md as msw
+ * handlers and served over real HTTP.
+ *
+ * Routing convention: ONE server plays the account host and every workspace
+ * host. Account APIs carry the account id in their path. Workspace-scoped APIs
+ * (workspace SCIM, the workspace token endpoint `/oidc/v1/token`) name their
+ * workspace with the `X-Databricks-Workspace-Id` header, which real SDKs send
+ * for unified hosts; a missing header answers 400, an unknown workspace 404.
+ *
+ * Conventions: principal ids are decimal strings from 100000000000001 up,
+ * unique across groups, users, service principals and system groups (below
+ * 2^53 because assignment APIs carry them as numbers). SCIM routes answer
+ * SCIM error bodies (`status` as a string); routing, auth and assignment
+ * errors use `{"error_code","message"}`; OAuth errors `{"error","error_description"}`.
+ * PATCH and DELETE on SCIM answer 204 without a body. Every PAT and OAuth
+ * client authenticates as the seeded `onboarder-controller` service
+ * principal, ADMIN-assigned to every workspace.
+ */
+import type { RequestHandler } from 'msw';
+import { accountScimHandlers } from './account-scim.js';
+import { assignmentHandlers } from './assignments.js';
+import { AccessTokens, oauthHandlers } from './auth.js';
+import { Faults, type FaultKnobs, type Family } from './faults.js';
+import { startMswHttpServer, type MswHttpServer } from './http-server.js';
+import { ApiError, route, type RecordedRequest, type SimulatorContext } from './pipeline.js';
+import { SimulatorState } from './state.js';
+import { workspaceScimHandlers } from './workspace-scim.js';
+
+export type { FaultKnobs, FaultMatch, Family, RateLimitKnob, ScriptedFailure } from './faults.js';
+export type { RecordedRequest } from './pipeline.js';
+export type {
+  AccountGroup,
+  AccountPrincipal,
+  AccountServicePrincipal,
+  AccountUser,
+  StateErrorCode,
+  SystemGroup,
+  SystemGroupName,
+  Workspace,
+  WorkspaceAssignment,
+  WorkspacePermission,
+} from './state.js';
+export { ADMINS_ENTITLEMENTS, SimulatorState, SimulatorStateError } from './state.js';
+export { WORKSPACE_ENTITLEMENTS } from './workspace-scim.js';
+export { WORKSPACE_HEADER } from './pipeline.js';
+
+export interface SimulatorOptions {
+  accountId?: string;
+  workspaces?: { workspaceId: string; name?: string }[];
+  /** Accepted personal access tokens. */
+  pats?: string[];
+  oauthClients?: { clientId: string; clientSecret: string }[];
+  accessTokenTtlSeconds?: number;
+  /** SCIM maximum (and default) `count`. */
+  maxPageSize?: number;
+  /** Clock in epoch milliseconds; inject one to drive token expiry and list lag without waiting. */
+  now?: () => number;
+}
+
+export interface Simulator {
+  /** The msw handlers; usable with msw `setupServer` too. */
+  readonly handlers: RequestHandler[];
+  /** Serves the handlers over node:http and returns the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+  /** Base URL after `listen()`; throws before. */
+  readonly url: string;
+  readonly accountId: string;
+  readonly state: SimulatorState;
+  /** Every request answered, in order of answering. */
+  readonly requests: RecordedRequest[];
+  clearRequests(): void;
+  readonly faults: FaultKnobs;
+  /** Makes every OAuth access token issued so far expired. */
+  expireAccessTokens(): void;
+}
+
+export const DEFAULT_ACCOUNT_ID = '00000000-0000-0000-0000-000000000000';
+export const DEFAULT_WORKSPACE_ID = '1234567890123456';
+export const DEFAULT_PAT = 'dapi-simulator-token';
+export const DEFAULT_OAUTH_CLIENT = { clientId: 'onboarder-sp', clientSecret: 'simulator-secret' } as const;
+
+export function createSimulator(options: SimulatorOptions = {}): Simulator {
+  const now = options.now ?? Date.now;
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const workspaces = (options.workspaces ?? [{ workspaceId: DEFAULT_WORKSPACE_ID, name: 'prod' }]).map((w) => ({
+    workspaceId: w.workspaceId,
+    name: w.name ?? w.workspaceId,
+  }));
+  const state = new SimulatorState({ accountId, workspaces, now });
+  const faults = new Faults(now);
+  const tokens = new AccessTokens(options.pats ?? [DEFAULT_PAT], options.accessTokenTtlSeconds ?? 3600, now);
+  const requests: RecordedRequest[] = [];
+  const ctx: SimulatorContext = { state, faults, tokens, maxPageSize: options.maxPageSize ?? 100, requests, now };
+
+  const handlers: RequestHandler[] = [
+    ...oauthHandlers(ctx, options.oauthClients ?? [DEFAULT_OAUTH_CLIENT]),
+    ...assignmentHandlers(ctx),
+    ...accountScimHandlers(ctx),
+    ...workspaceScimHandlers(ctx),
+    // Last: unmodelled routes under our prefixes answer 404 and are still recorded.
+    notModelled(ctx, '*/api/2.0/accounts/:accountId/workspaces/:workspaceId/permissionassignments/*', 'workspace-assignment'),
+    notModelled(ctx, '*/api/2.0/accounts/:accountId/scim/v2/*', 'account-scim'),
+    notModelled(ctx, '*/api/2.0/preview/scim/v2/*', 'workspace-scim'),
+    notModelled(ctx, '*/oidc/*', 'oauth'),
+  ];
+
+  let server: MswHttpServer | undefined;
+  return {
+    handlers,
+    accountId,
+    state,
+    faults,
+    requests,
+    get url(): string {
+      if (!server) throw new Error('The simulator is not listening; call listen() first.');
+      return server.url;
+    },
+    async listen(port?: number, host?: string): Promise<string> {
+      if (server) throw new Error(`The simulator is already listening on ${server.url}.`);
+      const serverOptions: { port?: number; host?: string } = {};
+      if (port !== undefined) serverOptions.port = port;
+      if (host !== undefined) serverOptions.host = host;
+      server = await startMswHttpServer(handlers, serverOptions);
+      return server.url;
+    },
+    async close(): Promise<void> {
+      const running = server;
+      server = undefined;
+      await running?.close();
+    },
+    clearRequests(): void {
+      requests.length = 0;
+    },
+    expireAccessTokens(): void {
+      tokens.expireAll();
+    },
+  };
+}
+
+function notModelled(ctx: SimulatorContext, path: string, family: Family): RequestHandler {
+  // Unmodelled routes skip auth: the answer says nothing about the account.
+  return route(ctx, 'all', path, { family, authenticate: false }, ({ request, url }) => {
+    throw new ApiError(404, 'ENDPOINT_NOT_FOUND', `The simulator does not model '${request.method} ${url.pathname}'.`);
+  });
+}

@@ -6,13 +6,13 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.js';
+import { protectCredentials, type Credentials } from './live/auth.js';
+import { DEFAULT_FAMILY_LIMITS, unlimitedFamilyLimits, type FamilyLimitsConfig } from './live/limiter.js';
+import type { ApiFamily } from './domain/telemetry.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'demo', 'schema'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export type Credentials =
-  | { readonly type: 'pat'; readonly token: string }
-  | { readonly type: 'oauth-m2m'; readonly clientId: string; readonly clientSecret: string };
 
 export interface Config {
   readonly command: Command;
@@ -35,6 +35,8 @@ export interface Config {
   };
   /** SCIM page size for list reads. */
   readonly scimPageSize: number;
+  /** Client-side rate limits per API family, over the defaults. */
+  readonly rateLimits: FamilyLimitsConfig;
 }
 
 const FLAGS = {
@@ -45,6 +47,7 @@ const FLAGS = {
   'log-format': { type: 'string' },
   'simulator-port': { type: 'string' },
   'scim-page-size': { type: 'string' },
+  'rate-limits': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -103,6 +106,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     colour,
     simulatorPort: settings.data.simulatorPort,
     scimPageSize: settings.data.scimPageSize,
+    rateLimits: parseRateLimits(pick('rate-limits', 'ONBOARDER_RATE_LIMITS')),
     databricks: Object.freeze({
       accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
       accountId: env.DATABRICKS_ACCOUNT_ID || undefined,
@@ -121,18 +125,33 @@ function readCredentials(env: NodeJS.ProcessEnv): Credentials | undefined {
   if (token && (clientId || clientSecret)) {
     throw new ConfigError('more than one authorization method configured: oauth and pat (set DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID/SECRET, not both)');
   }
-  if (token) return hideSecrets({ type: 'pat', token });
-  if (clientId && clientSecret) return hideSecrets({ type: 'oauth-m2m', clientId, clientSecret });
+  if (token) return protectCredentials({ type: 'pat', token });
+  if (clientId && clientSecret) return protectCredentials({ type: 'oauth-m2m', clientId, clientSecret });
   if (clientId || clientSecret) throw new ConfigError('OAuth needs both DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET');
   return undefined;
 }
 
-/** Keeps secrets out of JSON.stringify, util.inspect and so out of every log line. */
-function hideSecrets<T extends Credentials>(credentials: T): T {
-  const safe = credentials.type === 'pat' ? { type: 'pat' } : { type: 'oauth-m2m', clientId: credentials.clientId };
-  Object.defineProperty(credentials, 'toJSON', { value: () => safe, enumerable: false });
-  Object.defineProperty(credentials, Symbol.for('nodejs.util.inspect.custom'), { value: () => safe, enumerable: false });
-  return Object.freeze(credentials);
+/**
+ * `none` (no client-side limits: the simulator), or a comma list of
+ * `family=RPS` or `family=RPS/WRITE_RPS`, e.g. `account-scim=10/2,workspace-scim=4`.
+ */
+export function parseRateLimits(text: string | undefined): FamilyLimitsConfig {
+  if (text === undefined || text.trim() === '') return {};
+  if (text.trim() === 'none') return unlimitedFamilyLimits();
+  const limits: FamilyLimitsConfig = {};
+  for (const item of text.split(',')) {
+    const match = /^\s*([a-z-]+)=(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?\s*$/.exec(item);
+    if (!match || !(match[1]! in DEFAULT_FAMILY_LIMITS)) {
+      throw new ConfigError(
+        `rate-limits: "${item}" is not family=RPS[/WRITE_RPS] with a family from ${Object.keys(DEFAULT_FAMILY_LIMITS).join(', ')}`,
+      );
+    }
+    limits[match[1] as ApiFamily] = {
+      requestsPerSecond: Number(match[2]),
+      ...(match[3] === undefined ? {} : { writeRequestsPerSecond: Number(match[3]) }),
+    };
+  }
+  return limits;
 }
 
 /** `adb-1.azuredatabricks.net` -> `https://adb-1.azuredatabricks.net` (the SDKs assume https). */
@@ -158,6 +177,8 @@ Flags (each also an environment variable):
   --log-level=LEVEL              ONBOARDER_LOG_LEVEL    trace|debug|info|warn|error (default info)
   --log-format=json|pretty       ONBOARDER_LOG_FORMAT   default pretty on a terminal, json otherwise
   --scim-page-size=N             ONBOARDER_SCIM_PAGE_SIZE  SCIM list page size (default 100)
+  --rate-limits=SPEC             ONBOARDER_RATE_LIMITS  client-side limits per API family over the defaults:
+                                                        family=RPS[/WRITE_RPS],... or none
   --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
   --no-color                     NO_COLOR               plain output
   DIR                            ONBOARDER_DIR          default ./desired-state

@@ -71,6 +71,9 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
     );
   }
 
+  // Report in plan order, not in the order concurrent actions happened to finish.
+  const position = new Map(plan.actions.map((a, i) => [a.id, i]));
+  results.sort((a, b) => position.get(a.action.id)! - position.get(b.action.id)!);
   // Waiting and reported actions are not run; dependants of waiting ones were already left out by the diff.
   return {
     results,

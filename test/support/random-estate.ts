@@ -51,7 +51,7 @@ export const randomEstate: fc.Arbitrary<RandomEstate> = fc
     const files: Record<string, string> = {};
     const doc = (kind: string, name: string, spec: unknown) =>
       JSON.stringify({ apiVersion: 'onboarder/v1', kind, metadata: { name }, spec }, null, 2);
-    files['workspaces.yaml'] = RANDOM_WORKSPACES.map((w) => doc('Workspace', w.name, { host: 'https://example.invalid', workspaceId: w.id })).join('\n---\n');
+    files['workspaces.yaml'] = RANDOM_WORKSPACES.map((w) => doc('Workspace', w.name, { workspaceId: w.id })).join('\n---\n');
     files['personas.yaml'] = Object.entries(templates)
       .map(([name, list]) => doc('PersonaTemplate', name, { displayName: `\${customer} ${name}`, entitlements: list }))
       .join('\n---\n');

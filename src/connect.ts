@@ -1,0 +1,91 @@
+/**
+ * Wires the Databricks clients (src/live) to the reconciler's port: how to
+ * observe the live state a desired state needs, and how to run actions.
+ */
+import type { Logger } from 'pino';
+import { createIdentityRunner, type IdentityApi } from './apply/identity.js';
+import type { Config } from './config.js';
+import type { DesiredState } from './domain/desired.js';
+import { ConfigError } from './domain/errors.js';
+import type { ApiTelemetry } from './domain/telemetry.js';
+import { createDatabricks, type Databricks, type WorkspaceRef } from './live/databricks.js';
+import type { FamilyLimitsConfig } from './live/limiter.js';
+import { observeLiveState } from './live/observe.js';
+import type { RetryPolicy } from './live/retry.js';
+import type { LivePort } from './loop/reconciler.js';
+
+export interface LiveConnection {
+  port: LivePort;
+  databricks: Databricks;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  logger: Logger;
+  telemetry?: ApiTelemetry;
+  /** Sends every workspace's traffic to one base URL (the demo's simulator). */
+  workspaceHost?: (workspace: WorkspaceRef) => string;
+  limits?: FamilyLimitsConfig;
+  retry?: Partial<RetryPolicy>;
+  /** How long to wait for a new principal to become visible in a workspace. */
+  visibilityTimeoutMs?: number;
+}
+
+export function connectLive(config: Config, options: ConnectOptions): LiveConnection {
+  const { accountId, credentials, accountHost, defaultWorkspaceHost } = config.databricks;
+  if (!accountId) throw new ConfigError('DATABRICKS_ACCOUNT_ID is not set');
+  if (!credentials) throw new ConfigError('no Databricks credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET');
+  const databricks = createDatabricks({
+    accountHost,
+    accountId,
+    credentials,
+    logger: options.logger,
+    scimPageSize: config.scimPageSize,
+    ...(defaultWorkspaceHost ? { defaultWorkspaceHost } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.workspaceHost ? { workspaceHost: options.workspaceHost } : {}),
+    limits: { ...config.rateLimits, ...options.limits },
+    ...(options.retry ? { http: { retry: options.retry } } : {}),
+  });
+  const port: LivePort = {
+    observe: (desired) => observeLiveState(databricks, observeScope(desired)),
+    runner: (desired, live) =>
+      createIdentityRunner(identityApi(databricks, desired), live, {
+        ...(options.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: options.visibilityTimeoutMs }),
+      }),
+  };
+  return { port, databricks, close: () => databricks.close() };
+}
+
+function observeScope(desired: DesiredState) {
+  return {
+    workspaces: desired.workspaces.map((w) => workspaceRef(desired, w.name)),
+    managedGroupNames: desired.groups.map((g) => g.displayName),
+  };
+}
+
+function workspaceRef(desired: DesiredState, name: string): WorkspaceRef {
+  const workspace = desired.workspaces.find((w) => w.name === name);
+  if (!workspace) throw new Error(`workspace ${name} is not declared`);
+  return { name, workspaceId: workspace.workspaceId, ...(workspace.host ? { host: workspace.host } : {}) };
+}
+
+/** The identity runner's view of the clients. */
+function identityApi(databricks: Databricks, desired: DesiredState): IdentityApi {
+  const account = databricks.account;
+  const found = <T extends { id: string }>(value: T | undefined) => value ?? null;
+  return {
+    createGroup: (displayName) => account.createGroup(displayName),
+    findGroup: async (displayName) => found(await account.findGroupByName(displayName)),
+    createUser: (user) => account.createUser(user),
+    findUser: async (userName) => found(await account.findUserByName(userName)),
+    createServicePrincipal: (sp) => account.createServicePrincipal(sp),
+    findServicePrincipal: async (sp) =>
+      found(await account.findServicePrincipal(sp.applicationId ? { applicationId: sp.applicationId } : { displayName: sp.displayName })),
+    patchGroupMembers: (groupId, change) => account.patchGroupMembers(groupId, change),
+    assignWorkspace: (workspaceId, principalId, permissions) => databricks.assignments(workspaceId).assign(principalId, permissions),
+    unassignWorkspace: (workspaceId, principalId) => databricks.assignments(workspaceId).unassign(principalId),
+    patchEntitlements: (workspace, kind, principalId, change) =>
+      databricks.workspace(workspaceRef(desired, workspace)).patchEntitlements(kind, principalId, change),
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Rules about one Customer: its references (workspaces, templates, personas,
+ * declared securables), protected groups, and the values the schema cannot
+ * judge alone (cluster counts, auto-stop, notebook sources).
+ */
+import { issueAt, type DesiredStateIssue } from '../domain/errors.js';
+import { DEFAULT_PROTECTED_GROUPS, isProtectedGroup } from '../domain/identity.js';
+import { rejectedKey, type ValidDocument } from './documents.js';
+import { notebookSourcePath } from './notebook-source.js';
+import { issueAtPath, type DocumentPath } from './parse.js';
+import { usesCatalog } from './placeholders.js';
+import { isPrivilegeValidOn, securableLabel } from './privileges.js';
+import { describeLocation, type DocumentIndex, type ResolvedGrant, type ResolvedPersona } from './resolve.js';
+import { checkPersonaFields, duplicateNames, invalidPrivilege } from './field-rules.js';
+
+export function checkCustomer(
+  customer: ValidDocument<'Customer'>,
+  personas: readonly ResolvedPersona[],
+  index: DocumentIndex,
+  notebookSources: ReadonlyMap<string, string>,
+): DesiredStateIssue[] {
+  const { spec, parsed } = customer;
+  const issues: DesiredStateIssue[] = [];
+  const report = (at: DocumentPath, message: string, key = false) => issues.push(issueAtPath(parsed, at, message, key));
+  const personaNames = new Set(personas.map((persona) => persona.name));
+  const unknownPersona = (name: string) =>
+    `unknown persona "${name}" (customer "${customer.name}" declares: ${[...personaNames].join(', ') || 'none'})`;
+
+  spec.workspaces.forEach((workspace, position) => {
+    if (!index.workspaces.has(workspace) && !index.rejected.has(rejectedKey('Workspace', workspace))) {
+      report(['spec', 'workspaces', position], `unknown Workspace "${workspace}"`);
+    }
+  });
+
+  for (const [name, entry] of Object.entries(spec.personas ?? {})) {
+    const entryPath = ['spec', 'personas', name];
+    const template = entry.template;
+    const known = (name: string) => index.templates.has(name) || index.rejected.has(rejectedKey('PersonaTemplate', name));
+    if (template !== undefined && !known(template)) {
+      report([...entryPath, 'template'], `unknown PersonaTemplate "${template}"`);
+    }
+    issues.push(...checkPersonaFields(parsed, entryPath, entry));
+  }
+
+  const protectedPatterns = [
+    ...new Set(spec.workspaces.flatMap((name) => index.workspaces.get(name)?.spec.protectedGroups ?? DEFAULT_PROTECTED_GROUPS)),
+  ];
+  for (const persona of personas) {
+    // Entitlements, grants and members all go to the persona's group: checking the group covers all three.
+    if (isProtectedGroup(persona.group, protectedPatterns)) {
+      const message =
+        `group "${persona.group}" of persona "${persona.name}" is a protected group (${protectedPatterns.join(', ')}): ` +
+        'onboarder never sets its entitlements, grants or members';
+      issues.push(issueAt(persona.groupSource, message));
+    }
+    issues.push(...checkPersonaGrants(customer, persona));
+  }
+
+  const catalog = spec.catalog;
+  for (const workspace of Object.keys(catalog?.bindings ?? {})) {
+    if (!spec.workspaces.includes(workspace)) {
+      const message = `workspace "${workspace}" is not one of the customer's workspaces`;
+      report(['spec', 'catalog', 'bindings', workspace], message, true);
+    }
+  }
+  const schemaNames = (catalog?.schemas ?? []).map((schema) => schema.name);
+  issues.push(...duplicateNames(parsed, ['spec', 'catalog', 'schemas'], schemaNames, 'schema'));
+
+  (spec.externalLocations ?? []).forEach((location, position) => {
+    for (const [persona, privileges] of Object.entries(location.grants ?? {})) {
+      const grantPath = ['spec', 'externalLocations', position, 'grants', persona];
+      if (!personaNames.has(persona)) report(grantPath, unknownPersona(persona), true);
+      privileges.forEach((privilege, at) => {
+        if (!isPrivilegeValidOn('external_location', privilege)) {
+          issues.push(invalidPrivilege(parsed, [...grantPath, at], privilege, 'external_location'));
+        }
+      });
+    }
+  });
+
+  (spec.warehouses ?? []).forEach((warehouse, position) => {
+    const at = ['spec', 'warehouses', position];
+    const minClusters = warehouse.minClusters ?? 1;
+    if (warehouse.maxClusters !== undefined && warehouse.maxClusters < minClusters) {
+      report([...at, 'maxClusters'], `maxClusters (${warehouse.maxClusters}) must be at least minClusters (${minClusters})`);
+    }
+    const autoStop = warehouse.autoStopMins;
+    if (autoStop !== undefined && autoStop > 0 && autoStop < 10) {
+      report([...at, 'autoStopMins'], `must be 0 (never stop) or at least 10, got ${autoStop}`);
+    }
+  });
+
+  (spec.notebooks ?? []).forEach((notebook, position) => {
+    const at = ['spec', 'notebooks', position];
+    const source = notebookSourcePath(notebook.source);
+    const content = 'path' in source ? notebookSources.get(source.path) : undefined;
+    if ('error' in source) report([...at, 'source'], source.error);
+    else if (content === undefined) {
+      report([...at, 'source'], `notebook source "${source.path}" not found under the desired-state root`);
+    } else if (catalog === undefined && usesCatalog(content)) {
+      report([...at, 'source'], `"${source.path}" uses \${catalog} but customer "${customer.name}" declares no catalog`);
+    }
+    for (const persona of Object.keys(notebook.levels ?? {})) {
+      if (!personaNames.has(persona)) report([...at, 'levels', persona], unknownPersona(persona), true);
+    }
+  });
+  return issues;
+}
+
+/** Grants may only name the customer's own catalog, its declared schemas and its declared locations. */
+function checkPersonaGrants(customer: ValidDocument<'Customer'>, persona: ResolvedPersona): DesiredStateIssue[] {
+  const { spec, parsed } = customer;
+  const issues: DesiredStateIssue[] = [];
+  const entryPath = ['spec', 'personas', persona.name];
+  const hasCatalog = spec.catalog !== undefined;
+  const fromTemplateOnCatalog = (grant: ResolvedGrant) => grant.template !== undefined && grant.type !== 'external_location';
+  // A template written for customers with a catalog: one message per persona rather than one per grant.
+  const templateCatalogGrant = persona.grants.find(fromTemplateOnCatalog);
+  if (!hasCatalog && templateCatalogGrant) {
+    const { template, source } = templateCatalogGrant;
+    const message =
+      `template "${template ?? ''}" grants on a catalog (${describeLocation(source)}) ` +
+      `but customer "${customer.name}" declares no catalog`;
+    issues.push(issueAtPath(parsed, [...entryPath, 'template'], message));
+  }
+  if (!hasCatalog && usesCatalog(persona.label)) {
+    const ownLabel = spec.personas?.[persona.name]?.displayName !== undefined;
+    const message = `displayName uses \${catalog} but customer "${customer.name}" declares no catalog`;
+    issues.push(issueAtPath(parsed, [...entryPath, ownLabel ? 'displayName' : 'template'], message));
+  }
+  for (const grant of persona.grants) {
+    if (hasCatalog || !fromTemplateOnCatalog(grant)) issues.push(...undeclaredSecurable(customer, persona, grant));
+  }
+  return issues;
+}
+
+function undeclaredSecurable(
+  customer: ValidDocument<'Customer'>,
+  persona: ResolvedPersona,
+  grant: ResolvedGrant,
+): DesiredStateIssue[] {
+  const { spec, parsed } = customer;
+  const catalogName = spec.catalog?.name;
+  const declared =
+    grant.type === 'catalog'
+      ? grant.fullName === catalogName
+      : grant.type === 'schema'
+        ? (spec.catalog?.schemas ?? []).some((schema) => `${catalogName}.${schema.name}` === grant.fullName)
+        : (spec.externalLocations ?? []).some((location) => location.name === grant.fullName);
+  if (declared) return [];
+  const what = `grant on ${securableLabel(grant.type)} "${grant.fullName}", which customer "${customer.name}" does not declare`;
+  if (grant.template === undefined) return [issueAt(grant.source, what)];
+  const message = `template "${grant.template}" has a ${what} (${describeLocation(grant.source)})`;
+  return [issueAtPath(parsed, ['spec', 'personas', persona.name, 'template'], message)];
+}

@@ -1,0 +1,173 @@
+/**
+ * The desired-state loader: a folder in, a validated and expanded
+ * DesiredState (or every issue found) out. File access happens here only;
+ * everything after reading is pure, and `loadDesiredStateFromFiles` runs the
+ * same pipeline on in-memory files (tests, tools).
+ */
+import { createHash } from 'node:crypto';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { DesiredState } from '../domain/desired.js';
+import type { DesiredStateIssue } from '../domain/errors.js';
+import { validateDocuments, type AnyValidDocument } from './documents.js';
+import { expandDesiredState } from './expand.js';
+import { compareStrings, findYamlFiles, parseYamlFiles } from './parse.js';
+import { indexDocuments } from './resolve.js';
+import { notebookSourcePath } from './notebook-source.js';
+import { checkRules } from './rules.js';
+
+export type LoadResult =
+  | {
+      ok: true;
+      state: DesiredState;
+      /** Every file the state was built from (YAML and notebook sources), relative, sorted. */
+      files: string[];
+      /** sha256 (hex) over the files' relative paths and contents: the revision id without a git commit. */
+      contentHash: string;
+    }
+  | { ok: false; issues: DesiredStateIssue[] };
+
+const YAML_FILE = /\.ya?ml$/i;
+
+export async function loadDesiredState(root: string): Promise<LoadResult> {
+  const rootIssue = await checkRoot(root);
+  if (rootIssue) return { ok: false, issues: [rootIssue] };
+  const yamlFiles = new Map<string, string>();
+  const readIssues: DesiredStateIssue[] = [];
+  let found: string[];
+  try {
+    found = await findYamlFiles(root);
+  } catch (error) {
+    return { ok: false, issues: [fileIssue(root, `cannot list the desired-state folder: ${(error as Error).message}`)] };
+  }
+  for (const file of found) {
+    try {
+      yamlFiles.set(file, await readFile(path.join(root, file), 'utf8'));
+    } catch (error) {
+      readIssues.push(fileIssue(file, `cannot read: ${(error as Error).message}`));
+    }
+  }
+  const documents = validate(yamlFiles);
+  const notebookSources = await readNotebookSources(root, referencedSources(documents.documents));
+  return finish(root, yamlFiles, documents, notebookSources, readIssues);
+}
+
+/** The same pipeline over in-memory files (relative path -> content): YAML by extension, the rest notebook sources. */
+export function loadDesiredStateFromFiles(files: Readonly<Record<string, string>>, root = '.'): LoadResult {
+  const yamlFiles = new Map<string, string>();
+  for (const [file, content] of Object.entries(files)) {
+    // Same rule as the folder walk: dot-entries are never desired state.
+    if (YAML_FILE.test(file) && !file.split('/').some((segment) => segment.startsWith('.'))) yamlFiles.set(file, content);
+  }
+  const documents = validate(yamlFiles);
+  const notebookSources = new Map<string, string>();
+  for (const source of referencedSources(documents.documents)) {
+    const content = files[source];
+    if (content !== undefined) notebookSources.set(source, content);
+  }
+  return finish(root, yamlFiles, documents, notebookSources, []);
+}
+
+interface Validated {
+  documents: AnyValidDocument[];
+  rejected: ReadonlySet<string>;
+  issues: DesiredStateIssue[];
+  documentCount: number;
+}
+
+function validate(yamlFiles: ReadonlyMap<string, string>): Validated {
+  const parsed = parseYamlFiles(yamlFiles);
+  const validated = validateDocuments(parsed.documents);
+  return {
+    documents: validated.documents,
+    rejected: validated.rejected,
+    issues: [...parsed.issues, ...validated.issues],
+    documentCount: parsed.documents.length + parsed.issues.length,
+  };
+}
+
+function finish(
+  root: string,
+  yamlFiles: ReadonlyMap<string, string>,
+  validated: Validated,
+  notebookSources: ReadonlyMap<string, string>,
+  readIssues: readonly DesiredStateIssue[],
+): LoadResult {
+  if (validated.documentCount === 0 && readIssues.length === 0) {
+    // Never "an empty desired state": applied, it would delete everything the controller owns.
+    return { ok: false, issues: [fileIssue(root, 'no YAML documents found; an empty desired state is never applied')] };
+  }
+  const { index, issues: duplicateIssues } = indexDocuments(validated.documents, validated.rejected);
+  const issues = [...readIssues, ...validated.issues, ...duplicateIssues, ...checkRules({ index, notebookSources })];
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
+  const state = expandDesiredState({ index, notebookSources });
+  const hashed = new Map([...yamlFiles, ...notebookSources]);
+  return { ok: true, state, files: [...hashed.keys()].sort(compareStrings), contentHash: contentHash(hashed) };
+}
+
+/** sha256 over (path, content) pairs in path order; lengths frame each part so no two trees hash alike. */
+export function contentHash(files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const file of [...files.keys()].sort(compareStrings)) {
+    const name = Buffer.from(file, 'utf8');
+    const content = Buffer.from(files.get(file) ?? '', 'utf8');
+    hash.update(`${name.length}:`).update(name).update(`${content.length}:`).update(content);
+  }
+  return hash.digest('hex');
+}
+
+function referencedSources(documents: readonly AnyValidDocument[]): string[] {
+  const sources = new Set<string>();
+  for (const document of documents) {
+    if (document.kind !== 'Customer') continue;
+    for (const notebook of document.spec.notebooks ?? []) {
+      const source = notebookSourcePath(notebook.source);
+      if ('path' in source) sources.add(source.path);
+    }
+  }
+  return [...sources].sort(compareStrings);
+}
+
+/** Reads the sources that exist as files inside the root; a missing one is reported by the rules. */
+async function readNotebookSources(root: string, sources: readonly string[]): Promise<Map<string, string>> {
+  const contents = new Map<string, string>();
+  if (sources.length === 0) return contents;
+  const realRoot = await realpath(root);
+  for (const source of sources) {
+    try {
+      const real = await realpath(path.join(root, source));
+      // A symlink inside the folder must not smuggle in a file from outside it.
+      const relative = path.relative(realRoot, real);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      if (!(await stat(real)).isFile()) continue;
+      contents.set(source, await readFile(real, 'utf8'));
+    } catch {
+      // Missing or unreadable: left out, and reported as missing by the rules.
+    }
+  }
+  return contents;
+}
+
+async function checkRoot(root: string): Promise<DesiredStateIssue | undefined> {
+  try {
+    if (!(await stat(root)).isDirectory()) return fileIssue(root, 'the desired-state path is not a directory');
+    return undefined;
+  } catch {
+    return fileIssue(root, 'the desired-state folder does not exist');
+  }
+}
+
+function fileIssue(file: string, message: string): DesiredStateIssue {
+  return { file, line: 1, column: 1, path: '', message };
+}
+
+export function sortIssues(issues: readonly DesiredStateIssue[]): DesiredStateIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      compareStrings(a.file, b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      compareStrings(a.path, b.path) ||
+      compareStrings(a.message, b.message),
+  );
+}

@@ -1,0 +1,96 @@
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogger, recordingTelemetry, scimListHandler, useRecorded } from '../../test/support/live.js';
+import { ConfigError } from '../domain/errors.js';
+import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
+import { createDatabricks, type DatabricksOptions } from './databricks.js';
+import { unlimitedFamilyLimits } from './limiter.js';
+import { isLoopbackHost, normalizeBaseUrl } from './url.js';
+
+const ACCOUNT_ID = 'acc-1';
+const SECRET = 'dose-factory-secret-999';
+
+let server: MswHttpServer;
+beforeAll(async () => {
+  server = await startMswHttpServer([]);
+});
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function options(overrides: Partial<DatabricksOptions> = {}): DatabricksOptions {
+  return {
+    accountHost: server.url,
+    accountId: ACCOUNT_ID,
+    credentials: { type: 'pat', token: 'dapi-f' },
+    logger: captureLogger().logger,
+    telemetry: recordingTelemetry(),
+    limits: unlimitedFamilyLimits(),
+    ...overrides,
+  };
+}
+
+describe('plain-http refusal', () => {
+  it('refuses a plain-http account host that is not loopback', () => {
+    expect(() => createDatabricks(options({ accountHost: 'http://accounts.example.com' }))).toThrow(ConfigError);
+  });
+
+  it('refuses a plain-http workspace host that is not loopback', async () => {
+    const databricks = createDatabricks(options());
+    expect(() => databricks.workspace({ name: 'prod', workspaceId: '1', host: 'http://adb-1.example.com' })).toThrow(/use https/);
+    await databricks.close();
+  });
+
+  it('accepts https, loopback http, and a bare host name as https', () => {
+    expect(normalizeBaseUrl('adb-1.azuredatabricks.net/')).toBe('https://adb-1.azuredatabricks.net');
+    expect(normalizeBaseUrl('http://127.0.0.2:8080')).toBe('http://127.0.0.2:8080');
+    expect(normalizeBaseUrl('http://localhost:1')).toBe('http://localhost:1');
+    expect(normalizeBaseUrl('http://[::1]:1')).toBe('http://[::1]:1');
+    expect(() => normalizeBaseUrl('http://10.0.0.1')).toThrow(ConfigError);
+    expect(() => normalizeBaseUrl('https://user:pw@host.example')).toThrow(ConfigError);
+    expect(isLoopbackHost('127.255.0.1')).toBe(true);
+    expect(isLoopbackHost('128.0.0.1')).toBe(false);
+    expect(isLoopbackHost('localhost.evil.com')).toBe(false);
+  });
+});
+
+describe('createDatabricks', () => {
+  it('authenticates account APIs with the account token and workspace APIs with that host’s token', async () => {
+    let accountTokens = 0;
+    let workspaceTokens = 0;
+    const recorded = useRecorded(
+      server,
+      http.post(`/oidc/accounts/${ACCOUNT_ID}/v1/token`, () => HttpResponse.json({ access_token: `acct-${++accountTokens}`, expires_in: 3600 })),
+      http.post('/oidc/v1/token', () => HttpResponse.json({ access_token: `ws-${++workspaceTokens}`, expires_in: 3600 })),
+      scimListHandler(`/api/2.0/accounts/${ACCOUNT_ID}/scim/v2/Groups`, []),
+      scimListHandler('/api/2.0/preview/scim/v2/Groups', []),
+      http.get(`/api/2.0/accounts/${ACCOUNT_ID}/workspaces/7/permissionassignments`, () => HttpResponse.json({})),
+    );
+    const logs = captureLogger();
+    const databricks = createDatabricks(
+      options({ credentials: { type: 'oauth-m2m', clientId: 'sp-1', clientSecret: SECRET }, logger: logs.logger }),
+    );
+    await databricks.account.listGroups();
+    await databricks.workspace({ name: 'prod', workspaceId: '7', host: server.url }).listGroups();
+    await databricks.assignments('7').list();
+    const auth = (path: string) => recorded.find((r) => r.path === path)?.headers.get('authorization');
+    expect(auth(`/api/2.0/accounts/${ACCOUNT_ID}/scim/v2/Groups`)).toBe('Bearer acct-1');
+    expect(auth('/api/2.0/preview/scim/v2/Groups')).toBe('Bearer ws-1');
+    expect(auth(`/api/2.0/accounts/${ACCOUNT_ID}/workspaces/7/permissionassignments`)).toBe('Bearer acct-1');
+    expect([accountTokens, workspaceTokens]).toEqual([1, 1]);
+    expect(databricks.describeAuth()).toBe('oauth-m2m client sp-1');
+    expect(logs.lines.join('\n')).not.toContain(SECRET);
+    await databricks.close();
+  });
+
+  it('uses the default workspace host when a workspace names none, and fails clearly without one', async () => {
+    const withDefault = createDatabricks(options({ defaultWorkspaceHost: server.url }));
+    const recorded = useRecorded(server, scimListHandler('/api/2.0/preview/scim/v2/Users', []));
+    await withDefault.workspace({ name: 'prod', workspaceId: '7' }).listUsers();
+    expect(recorded[0]?.headers.get('x-databricks-workspace-id')).toBe('7');
+    await withDefault.close();
+
+    const without = createDatabricks(options());
+    expect(() => without.workspace({ name: 'prod', workspaceId: '7' })).toThrow(ConfigError);
+    await without.close();
+  });
+});

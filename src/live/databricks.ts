@@ -1,0 +1,110 @@
+/**
+ * Builds the Databricks clients from configuration: one HTTP pool, one
+ * limiter, token sources per host, and a client per API family. This is the
+ * only module that knows how they fit together.
+ */
+import type { Logger } from 'pino';
+import { ConfigError } from '../domain/errors.js';
+import type { ApiTelemetry } from '../domain/telemetry.js';
+import { AccountScim } from './account-scim.js';
+import { createTokenSources, type Credentials } from './auth.js';
+import { DatabricksHttp, type DatabricksHttpOptions } from './http.js';
+import { FamilyLimiter, type FamilyLimitsConfig } from './limiter.js';
+import { normalizeBaseUrl } from './url.js';
+import { WorkspaceAssignments } from './workspace-assignment.js';
+import { WorkspaceScim } from './workspace-scim.js';
+
+export interface WorkspaceRef {
+  name: string;
+  workspaceId: string;
+  host?: string;
+}
+
+export interface DatabricksOptions {
+  /** e.g. `https://accounts.cloud.databricks.com`. */
+  accountHost: string;
+  accountId: string;
+  credentials: Credentials;
+  /** The host of a workspace; default: its own `host`, else `defaultWorkspaceHost` (DATABRICKS_HOST). */
+  workspaceHost?: (workspace: WorkspaceRef) => string | undefined;
+  defaultWorkspaceHost?: string;
+  logger: Logger;
+  telemetry?: ApiTelemetry;
+  limits?: FamilyLimitsConfig;
+  http?: Omit<DatabricksHttpOptions, 'logger' | 'telemetry' | 'limiter'>;
+  scimPageSize?: number;
+  /** For token expiry; ms since the epoch. */
+  clock?: () => number;
+}
+
+export interface Databricks {
+  readonly http: DatabricksHttp;
+  readonly account: AccountScim;
+  workspace(workspace: WorkspaceRef): WorkspaceScim;
+  assignments(workspaceId: string): WorkspaceAssignments;
+  /** How the client authenticates, e.g. `oauth-m2m client 1234`; never a secret. */
+  describeAuth(): string;
+  close(): Promise<void>;
+}
+
+export function createDatabricks(options: DatabricksOptions): Databricks {
+  const accountHost = normalizeBaseUrl(options.accountHost, 'account host');
+  if (!options.accountId.trim()) throw new ConfigError('account id is required');
+  const defaultHost =
+    options.defaultWorkspaceHost === undefined ? undefined : normalizeBaseUrl(options.defaultWorkspaceHost, 'workspace host');
+  const hostOf = (workspace: WorkspaceRef): string => {
+    const host = options.workspaceHost?.(workspace) ?? workspace.host ?? defaultHost;
+    if (host === undefined) throw new ConfigError(`workspace ${workspace.name} has no host and no default host is set`);
+    return normalizeBaseUrl(host, `host of workspace ${workspace.name}`);
+  };
+
+  const http = new DatabricksHttp({
+    ...options.http,
+    logger: options.logger,
+    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
+    limiter: new FamilyLimiter(options.limits),
+  });
+  const tokens = createTokenSources({
+    http,
+    credentials: options.credentials,
+    accountHost,
+    accountId: options.accountId,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const pageSize = options.scimPageSize === undefined ? {} : { pageSize: options.scimPageSize };
+  const account = new AccountScim({ http, auth: tokens.account, baseUrl: accountHost, accountId: options.accountId, ...pageSize });
+
+  const workspaces = new Map<string, WorkspaceScim>();
+  const assignments = new Map<string, WorkspaceAssignments>();
+
+  return {
+    http,
+    account,
+    workspace(workspace) {
+      const host = hostOf(workspace);
+      const key = `${host}|${workspace.workspaceId}`;
+      let client = workspaces.get(key);
+      if (!client) {
+        client = new WorkspaceScim({
+          http,
+          auth: tokens.workspace(host, workspace.workspaceId),
+          baseUrl: host,
+          workspaceId: workspace.workspaceId,
+          ...pageSize,
+        });
+        workspaces.set(key, client);
+      }
+      return client;
+    },
+    assignments(workspaceId) {
+      let client = assignments.get(workspaceId);
+      if (!client) {
+        client = new WorkspaceAssignments({ http, auth: tokens.account, baseUrl: accountHost, accountId: options.accountId, workspaceId });
+        assignments.set(workspaceId, client);
+      }
+      return client;
+    },
+    describeAuth: () => tokens.account.describe(),
+    close: () => http.close(),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * One reconcile pass: observe -> diff -> apply -> report. The reconciler
+ * knows the stages only through the ports it is given, so the CLI, the demo
+ * and the long-running loop share it, and tests can run it against the
+ * simulator without module mocks.
+ */
+import type { Logger } from 'pino';
+import type { ActionRunner, ApplyReport } from '../apply/executor.js';
+import { executePlan } from '../apply/executor.js';
+import type { DesiredState } from '../domain/desired.js';
+import type { LiveState } from '../domain/live.js';
+import type { Plan } from '../domain/plan.js';
+import { diff, type DiffOptions } from '../plan/diff.js';
+import type { Metrics } from '../report/metrics.js';
+
+/** How the reconciler reaches Databricks. */
+export interface LivePort {
+  observe(desired: DesiredState): Promise<LiveState>;
+  /** An action runner for `desired`'s workspaces that knows the ids of everything `live` holds. */
+  runner(desired: DesiredState, live: LiveState): ActionRunner;
+}
+
+export interface ReconcileDeps {
+  live: LivePort;
+  logger: Logger;
+  metrics?: Metrics;
+  diffOptions: DiffOptions;
+  clock?: () => number;
+}
+
+export interface PassResult {
+  plan: Plan;
+  live: LiveState;
+  report?: ApplyReport;
+}
+
+/** Reads live state and computes the plan; writes nothing. */
+export async function planPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
+  const live = await deps.live.observe(desired);
+  const plan = diff(desired, live, deps.diffOptions);
+  deps.metrics?.recordPlan(plan);
+  deps.logger.info({ ...plan.summary }, 'plan computed');
+  return { plan, live };
+}
+
+/** Plans, then executes every pending action. Throws only when live state cannot be read. */
+export async function applyPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
+  const clock = deps.clock ?? (() => performance.now() / 1000);
+  const started = clock();
+  try {
+    const { plan, live } = await planPass(desired, deps);
+    const report = await executePlan(plan, deps.live.runner(desired, live), {
+      logger: deps.logger,
+      clock,
+      ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
+    });
+    deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
+    deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
+    return { plan, live, report };
+  } catch (error) {
+    deps.metrics?.recordReconcile('error', clock() - started);
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The composition root: parses the configuration, builds the stages and
+ * runs one command. The only module (with connect.ts) that knows them all.
+ */
+import type { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { COMMANDS, parseConfig, USAGE, type Config } from './config.js';
+import { desiredStateJsonSchema } from './desired/json-schema.js';
+import { loadDesiredState } from './desired/load.js';
+import type { DesiredState } from './domain/desired.js';
+import { ApiError, ConfigError, DesiredStateError, formatIssue } from './domain/errors.js';
+import { planHasChanges } from './domain/plan.js';
+import { connectLive, type LiveConnection } from './connect.js';
+import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
+import { createLogger } from './report/logger.js';
+import { createMetrics } from './report/metrics.js';
+import { formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
+import { runDemo } from './demo.js';
+
+export interface Io {
+  stdout: Writable;
+  stderr: Writable;
+  isTty: boolean;
+  /** Where log lines go instead of stderr (tests capture them). */
+  logStream?: Writable;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  let config: Config;
+  try {
+    const parsed = parseConfig(argv, env, io.isTty);
+    if (parsed.help || !parsed.config) {
+      io.stdout.write(USAGE);
+      return parsed.command === undefined && !parsed.help ? 1 : 0;
+    }
+    config = parsed.config;
+  } catch (error) {
+    io.stderr.write(`onboarder: ${(error as Error).message}\n\n${USAGE}`);
+    return 1;
+  }
+
+  // One-shot commands log to stderr: stdout carries the plan (and `--json` stays parseable).
+  const logger = io.logStream
+    ? createLogger({ level: config.logLevel, pretty: false, destination: io.logStream })
+    : createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty', destination: 2 });
+  try {
+    switch (config.command) {
+      case 'schema':
+        io.stdout.write(JSON.stringify(desiredStateJsonSchema(), null, 2) + '\n');
+        return 0;
+      case 'validate':
+        return await validate(config, io);
+      case 'plan':
+      case 'apply':
+        return await planOrApply(config, io, logger);
+      case 'demo':
+        return await runDemo(config, io, logger);
+    }
+  } catch (error) {
+    io.stderr.write(`onboarder: ${describeError(error)}\n`);
+    return 1;
+  } finally {
+    logger.flush();
+  }
+  return assertNever(config.command);
+}
+
+async function validate(config: Config, io: Io): Promise<number> {
+  const result = await loadDesiredState(config.dir);
+  if (!result.ok) {
+    io.stderr.write(new DesiredStateError(result.issues).message + '\n');
+    return 1;
+  }
+  const { state } = result;
+  io.stdout.write(
+    `${config.dir} is valid: ${count(state.workspaces.length, 'workspace')}, ${count(state.customers.length, 'customer')}, ` +
+      `${count(state.groups.length, 'persona group')}, ${count(state.principals.length, 'principal')} ` +
+      `(revision sha256:${result.contentHash.slice(0, 12)})\n`,
+  );
+  return 0;
+}
+
+/** Loads the folder or throws a DesiredStateError with every issue found. */
+export async function loadOrThrow(dir: string): Promise<DesiredState> {
+  const result = await loadDesiredState(dir);
+  if (!result.ok) throw new DesiredStateError(result.issues);
+  return result.state;
+}
+
+async function planOrApply(config: Config, io: Io, logger: Logger): Promise<number> {
+  const desired = await loadOrThrow(config.dir);
+  const metrics = createMetrics();
+  const connection = connectLive(config, { logger, telemetry: metrics.telemetry });
+  try {
+    const deps: ReconcileDeps = { live: connection.port, logger, metrics, diffOptions: { principals: config.principals } };
+    if (config.command === 'plan') {
+      const { plan } = await planPass(desired, deps);
+      io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour }));
+      return config.detailedExitcode && planHasChanges(plan) ? 2 : 0;
+    }
+    const { plan, report } = await applyPass(desired, deps);
+    io.stdout.write(formatPlan(plan, { colour: config.colour }));
+    if (report && report.results.length > 0) io.stdout.write('\n' + formatApplyReport(report, { colour: config.colour }));
+    return report && report.failed + report.skipped > 0 ? 1 : 0;
+  } finally {
+    await connection.close();
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof DesiredStateError) return error.issues.map(formatIssue).join('\n');
+  if (error instanceof ConfigError || error instanceof ApiError) return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled command ${String(value)}; known: ${COMMANDS.join(', ')}`);
+}
+
+export type { LiveConnection };

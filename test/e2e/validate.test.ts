@@ -1,0 +1,80 @@
+/**
+ * `onboarder validate` on broken revisions of the bundled example: exit 1,
+ * every message located by file:line:column and document path.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { copyWithoutHosts, EXAMPLE_DIR, runCli } from '../support/harness.js';
+
+async function brokenExample(file: string, edit: (text: string) => string): Promise<string> {
+  const dir = await copyWithoutHosts();
+  const target = path.join(dir, file);
+  const before = await readFile(target, 'utf8');
+  const after = edit(before);
+  expect(after).not.toBe(before);
+  await writeFile(target, after);
+  return dir;
+}
+
+describe('onboarder validate', () => {
+  it('accepts the bundled example', async () => {
+    const run = await runCli(['validate', EXAMPLE_DIR]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/is valid: 1 workspace, 2 customers, 7 persona groups, 9 principals/);
+  });
+
+  it.each([
+    {
+      name: 'a YAML syntax error',
+      file: 'customers/acme/roster.yaml',
+      edit: (t: string) => t.replace('displayName: Jane Doe,', 'displayName: "Jane Doe,'),
+      expected: /customers\/acme\/roster\.yaml:\d+:\d+: YAML syntax error: /,
+    },
+    {
+      name: 'an unknown key',
+      file: 'customers/acme/customer.yaml',
+      edit: (t: string) => t.replace('  membership: authoritative', '  membersip: authoritative'),
+      expected: /customers\/acme\/customer\.yaml:10:3: spec(\.membersip)?: .*membersip/,
+    },
+    {
+      name: 'a dangling persona',
+      file: 'customers/acme/roster.yaml',
+      edit: (t: string) => t.replace('personas: [scientists, analysts]', 'personas: [scientists, analystz]'),
+      expected: /customers\/acme\/roster\.yaml:11:\d+: spec\.users\[2\]\.personas\[1\]: .*analystz/,
+    },
+    {
+      name: 'a name collision between customers',
+      file: 'customers/globex/customer.yaml',
+      edit: (t: string) => t.replace('name: customer_globex', 'name: customer_acme'),
+      expected: /customers\/globex\/customer\.yaml:16:\d+: spec\.catalog\.name: .*customer_acme/,
+    },
+    {
+      name: 'an entitlement on the users group',
+      file: 'customers/acme/customer.yaml',
+      edit: (t: string) => t.replace('group: acme-platform-admins', 'group: users'),
+      expected: /customers\/acme\/customer\.yaml:23:\d+: spec\.personas\.admins(\.group)?: .*users/,
+    },
+  ])('rejects $name with a located message and exit 1', async ({ file, edit, expected }) => {
+    const dir = await brokenExample(file, edit);
+    const run = await runCli(['validate', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(expected);
+  });
+
+  it('reports every error of a revision at once, and plan applies nothing from it', async () => {
+    const dir = await brokenExample('customers/acme/roster.yaml', (t) => t.replace('personas: [analysts] }', 'personas: [nobody] }'));
+    const globex = path.join(dir, 'customers/globex/customer.yaml');
+    await writeFile(globex, (await readFile(globex, 'utf8')).replace('  workspaces: [prod]', '  workspaces: [prod]\n  personaz: {}'));
+    const run = await runCli(['validate', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/2 errors/);
+    expect(run.stderr).toMatch(/nobody/);
+    expect(run.stderr).toMatch(/personaz/);
+    // No Databricks variables at all: an invalid revision fails before any connection is tried.
+    const planned = await runCli(['plan', dir]);
+    expect(planned.code).toBe(1);
+    expect(planned.stderr).toMatch(/nobody/);
+  });
+});

@@ -3,7 +3,7 @@
  * simulator; and the promise that no credential ever reaches a log line,
  * an error or the output.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_OAUTH_CLIENT, DEFAULT_PAT } from '../../src/simulator/index.js';
 import { copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
 

@@ -4,7 +4,7 @@
  * between two requests; the route wrapper consults them before auth and logic.
  */
 
-export type Family = 'oauth' | 'account-scim' | 'workspace-scim' | 'workspace-assignment';
+export type Family = 'oauth' | 'account-scim' | 'workspace-scim' | 'workspace-assignment' | 'unity-catalog';
 
 export interface RateLimitKnob {
   requestsPerSecond: number;
@@ -31,6 +31,11 @@ export interface FaultKnobs {
   latencyMs: number;
   /** Objects created less than this long ago are missing from lists (GET by id still finds them). */
   listLagMs: number;
+  /**
+   * Account principals created less than this long ago are not yet visible to
+   * Unity Catalog (`PRINCIPAL_DOES_NOT_EXIST`), as after a real SCIM create.
+   */
+  principalPropagationMs: number;
   /** The next `count` matching requests answer `failure.status` with an error body. */
   failNext(count: number, failure: ScriptedFailure): void;
   /** The next `count` matching requests get their connection destroyed. */
@@ -75,6 +80,7 @@ export class Faults implements FaultKnobs {
   rateLimit: RateLimitKnob | null = null;
   latencyMs = 0;
   listLagMs = 0;
+  principalPropagationMs = 0;
 
   private failures: Scripted<ScriptedFailure>[] = [];
   private drops: Scripted<FaultMatch>[] = [];
@@ -93,6 +99,7 @@ export class Faults implements FaultKnobs {
     this.rateLimit = null;
     this.latencyMs = 0;
     this.listLagMs = 0;
+    this.principalPropagationMs = 0;
     this.failures = [];
     this.drops = [];
     this.bucket = null;

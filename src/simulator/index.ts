@@ -1,12 +1,14 @@
 /**
  * The embedded Databricks simulator: a stateful model of the identity API
  * families (OAuth M2M, account SCIM, workspace permission assignments,
- * workspace SCIM), written from shared/reference/databricks-api.md as msw
- * handlers and served over real HTTP.
+ * workspace SCIM) and Unity Catalog (one metastore shared by every
+ * workspace: catalogs, schemas, storage credentials, external locations,
+ * grants, workspace bindings), written from shared/reference/databricks-api.md
+ * as msw handlers and served over real HTTP.
  *
  * Routing convention: ONE server plays the account host and every workspace
  * host. Account APIs carry the account id in their path. Workspace-scoped APIs
- * (workspace SCIM, the workspace token endpoint `/oidc/v1/token`) name their
+ * (workspace SCIM, Unity Catalog, the workspace token endpoint `/oidc/v1/token`) name their
  * workspace with the `X-Databricks-Workspace-Id` header, which real SDKs send
  * for unified hosts; a missing header answers 400, an unknown workspace 404.
  *
@@ -18,6 +20,13 @@
  * PATCH and DELETE on SCIM answer 204 without a body. Every PAT and OAuth
  * client authenticates as the seeded `onboarder-controller` service
  * principal, ADMIN-assigned to every workspace.
+ *
+ * Unity Catalog (unity-catalog*.ts, uc-*.ts) lives in `state.uc`. Its
+ * routes are workspace APIs like workspace SCIM and log as `unity-catalog`.
+ * Errors are `{"error_code","message"}` with UC codes (`CATALOG_DOES_NOT_EXIST`
+ * 404, `*_ALREADY_EXISTS` 409, `INVALID_PARAMETER_VALUE`/`INVALID_STATE`/
+ * `PRINCIPAL_DOES_NOT_EXIST` 400, `PERMISSION_DENIED` 403); empty lists are
+ * omitted from responses (`{}`), as proto3 JSON does.
  */
 import type { RequestHandler } from 'msw';
 import { accountScimHandlers } from './account-scim.js';
@@ -27,6 +36,8 @@ import { Faults, type FaultKnobs, type Family } from './faults.js';
 import { startMswHttpServer, type MswHttpServer } from './http-server.js';
 import { ApiError, route, type RecordedRequest, type SimulatorContext } from './pipeline.js';
 import { SimulatorState } from './state.js';
+import { unityCatalogAccessHandlers } from './unity-catalog-access.js';
+import { UC_PREFIX, unityCatalogHandlers } from './unity-catalog.js';
 import { workspaceScimHandlers } from './workspace-scim.js';
 
 export type { FaultKnobs, FaultMatch, Family, RateLimitKnob, ScriptedFailure } from './faults.js';
@@ -46,6 +57,24 @@ export type {
 export { ADMINS_ENTITLEMENTS, SimulatorState, SimulatorStateError } from './state.js';
 export { WORKSPACE_ENTITLEMENTS } from './workspace-scim.js';
 export { WORKSPACE_HEADER } from './pipeline.js';
+export type { PermissionsChange, PrivilegeAssignment } from './uc-grants.js';
+export type { SecurableType } from './uc-privileges.js';
+export { normalisePrivilege, validPrivileges } from './uc-privileges.js';
+export type {
+  BindableType,
+  BindingType,
+  CatalogIsolationMode,
+  CatalogPatch,
+  ExternalLocationPatch,
+  SchemaPatch,
+  SecurableIsolationMode,
+  UcBinding,
+  UcCatalog,
+  UcExternalLocation,
+  UcSchema,
+  UcStorageCredential,
+} from './uc-types.js';
+export { ACCOUNT_USERS, METASTORE_ID, UnityCatalogState } from './uc-state.js';
 
 export interface SimulatorOptions {
   accountId?: string;
@@ -56,6 +85,10 @@ export interface SimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** SCIM maximum (and default) `count`. */
   maxPageSize?: number;
+  /** Unity Catalog server page size (and cap) for `max_results` 0/unset; small so tests see several pages. Default 50. */
+  ucPageSize?: number;
+  /** Storage credentials seeded in the metastore (UC exposes them read-only). Default none. */
+  storageCredentials?: string[];
   /** Clock in epoch milliseconds; inject one to drive token expiry and list lag without waiting. */
   now?: () => number;
 }
@@ -90,8 +123,16 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     workspaceId: w.workspaceId,
     name: w.name ?? w.workspaceId,
   }));
-  const state = new SimulatorState({ accountId, workspaces, now });
   const faults = new Faults(now);
+  const state = new SimulatorState({
+    accountId,
+    workspaces,
+    now,
+    storageCredentials: options.storageCredentials ?? [],
+    principalPropagationMs: () => faults.principalPropagationMs,
+  });
+  const ucPageSize = options.ucPageSize ?? 50;
+  if (!Number.isInteger(ucPageSize) || ucPageSize < 1) throw new Error(`ucPageSize must be a positive integer, got ${ucPageSize}.`);
   const tokens = new AccessTokens(options.pats ?? [DEFAULT_PAT], options.accessTokenTtlSeconds ?? 3600, now);
   const requests: RecordedRequest[] = [];
   const ctx: SimulatorContext = { state, faults, tokens, maxPageSize: options.maxPageSize ?? 100, requests, now };
@@ -101,10 +142,13 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     ...assignmentHandlers(ctx),
     ...accountScimHandlers(ctx),
     ...workspaceScimHandlers(ctx),
+    ...unityCatalogHandlers(ctx, ucPageSize),
+    ...unityCatalogAccessHandlers(ctx, ucPageSize),
     // Last: unmodelled routes under our prefixes answer 404 and are still recorded.
     notModelled(ctx, '*/api/2.0/accounts/:accountId/workspaces/:workspaceId/permissionassignments/*', 'workspace-assignment'),
     notModelled(ctx, '*/api/2.0/accounts/:accountId/scim/v2/*', 'account-scim'),
     notModelled(ctx, '*/api/2.0/preview/scim/v2/*', 'workspace-scim'),
+    notModelled(ctx, `${UC_PREFIX}/*`, 'unity-catalog', 'header'),
     notModelled(ctx, '*/oidc/*', 'oauth'),
   ];
 
@@ -141,9 +185,10 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   };
 }
 
-function notModelled(ctx: SimulatorContext, path: string, family: Family): RequestHandler {
-  // Unmodelled routes skip auth: the answer says nothing about the account.
-  return route(ctx, 'all', path, { family, authenticate: false }, ({ request, url }) => {
+function notModelled(ctx: SimulatorContext, path: string, family: Family, workspaceFrom?: 'header'): RequestHandler {
+  // Unmodelled routes skip auth: the answer says nothing about the account. The header, if any, is only logged.
+  const spec = workspaceFrom ? { family, workspaceFrom, authenticate: false } : { family, authenticate: false };
+  return route(ctx, 'all', path, spec, ({ request, url }) => {
     throw new ApiError(404, 'ENDPOINT_NOT_FOUND', `The simulator does not model '${request.method} ${url.pathname}'.`);
   });
 }

@@ -112,7 +112,8 @@ async function answer(ctx: SimulatorContext, spec: RouteSpec, input: RouteInput,
       if (spec.workspaceFrom === 'header' && !input.workspaceId) {
         throw new ApiError(400, 'INVALID_PARAMETER_VALUE', 'Workspace-scoped APIs need the X-Databricks-Workspace-Id header.');
       }
-      const target = spec.family === 'workspace-scim' ? { workspaceId: input.workspaceId! } : { account: true as const };
+      // Header-routed APIs (workspace SCIM, Unity Catalog) are workspace APIs; path-routed ones are account APIs.
+      const target = spec.workspaceFrom === 'header' ? { workspaceId: input.workspaceId! } : { account: true as const };
       const denied = ctx.tokens.check(input.request.headers.get('authorization'), target);
       if (denied) return apiErrorResponse(denied.status, denied.errorCode, denied.message);
       const accountId = input.params.accountId;
@@ -136,7 +137,8 @@ function errorResponse(error: unknown, family: Family): Response {
   if (error instanceof SimulatorStateError) {
     const status = { NOT_FOUND: 404, CONFLICT: 409, INVALID: 400 }[error.code];
     if (scim) return scimErrorResponse(new ScimError(status, error.message, error.code === 'INVALID' ? 'invalidValue' : undefined));
-    const code = { NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST', CONFLICT: 'RESOURCE_ALREADY_EXISTS', INVALID: 'INVALID_PARAMETER_VALUE' }[error.code];
+    const code =
+      error.errorCode ?? { NOT_FOUND: 'RESOURCE_DOES_NOT_EXIST', CONFLICT: 'RESOURCE_ALREADY_EXISTS', INVALID: 'INVALID_PARAMETER_VALUE' }[error.code];
     return apiErrorResponse(status, code, error.message);
   }
   return apiErrorResponse(500, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));

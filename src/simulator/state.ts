@@ -5,7 +5,9 @@
  * drift by hand (mutating a returned record is allowed and is drift too).
  *
  * Methods that a handler maps to an HTTP error throw `SimulatorStateError`.
+ * Unity Catalog lives in `state.uc` (see uc-state.ts).
  */
+import { UnityCatalogState } from './uc-state.js';
 
 export type SystemGroupName = 'users' | 'admins';
 export type WorkspacePermission = 'USER' | 'ADMIN';
@@ -68,6 +70,8 @@ export class SimulatorStateError extends Error {
   constructor(
     readonly code: StateErrorCode,
     message: string,
+    /** The API's own `error_code` when it is more specific than `code` (Unity Catalog's `CATALOG_DOES_NOT_EXIST`, ...). */
+    readonly errorCode?: string,
   ) {
     super(message);
     this.name = 'SimulatorStateError';
@@ -89,12 +93,18 @@ export interface SimulatorStateOptions {
   accountId: string;
   workspaces: Workspace[];
   now: () => number;
+  /** Storage credentials seeded in the Unity Catalog metastore. */
+  storageCredentials?: readonly string[];
+  /** How long a new account principal stays invisible to Unity Catalog; read on every lookup. */
+  principalPropagationMs?: () => number;
 }
 
 export class SimulatorState {
   readonly accountId: string;
   /** The seeded service principal that every PAT and OAuth client authenticates as. */
   readonly controller: AccountServicePrincipal;
+  /** The account's Unity Catalog metastore, shared by every workspace. */
+  readonly uc: UnityCatalogState;
 
   private readonly now: () => number;
   private nextId = FIRST_ID;
@@ -127,6 +137,11 @@ export class SimulatorState {
       }
       this.assign(workspace.workspaceId, this.controller.id, ['ADMIN']);
     }
+    this.uc = new UnityCatalogState(this, {
+      now: this.now,
+      principalPropagationMs: options.principalPropagationMs ?? (() => 0),
+      storageCredentials: options.storageCredentials ?? [],
+    });
   }
 
   // ---- account principals -------------------------------------------------

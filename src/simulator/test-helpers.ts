@@ -45,3 +45,4 @@ export const accountScim = (sim: Simulator, resource: string) => `/api/2.0/accou
 export const assignmentsPath = (sim: Simulator, workspaceId: string) =>
   `/api/2.0/accounts/${sim.accountId}/workspaces/${workspaceId}/permissionassignments`;
 export const workspaceScim = (resource: string) => `/api/2.0/preview/scim/v2/${resource}`;
+export const ucPath = (resource: string) => `/api/2.1/unity-catalog/${resource}`;

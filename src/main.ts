@@ -10,7 +10,7 @@ import { loadDesiredState } from './desired/load.js';
 import type { DesiredState } from './domain/desired.js';
 import { ApiError, ConfigError, DesiredStateError, formatIssue } from './domain/errors.js';
 import { planHasChanges } from './domain/plan.js';
-import { connectLive, type LiveConnection } from './connect.js';
+import { connectLive } from './connect.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
 import { createMetrics } from './report/metrics.js';
@@ -121,4 +121,3 @@ function assertNever(value: never): never {
   throw new Error(`unhandled command ${String(value)}; known: ${COMMANDS.join(', ')}`);
 }
 
-export type { LiveConnection };

@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
 import { http, HttpResponse, delay } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testHttp, useRecorded, type TestHttp } from '../../test/support/live.js';
+import { describe, expect, it } from 'vitest';
+import { useMswServer, useRecorded, type TestHttp } from '../../test/support/live.js';
 import { ApiError } from '../domain/errors.js';
-import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
 import {
   accountTokenUrl,
   createTokenSources,
@@ -17,16 +16,8 @@ const CLIENT_ID = 'onboarder-sp';
 const CLIENT_SECRET = 'dose-very-secret-value-42';
 const ACCOUNT_ID = '00000000-0000-0000-0000-000000000001';
 
-let server: MswHttpServer;
 let t: TestHttp;
-beforeAll(async () => {
-  server = await startMswHttpServer([]);
-});
-afterEach(async () => {
-  server.resetHandlers();
-  await t.http.close();
-});
-afterAll(() => server.close());
+const mock = useMswServer();
 
 /** A token endpoint that numbers its tokens: tok-1, tok-2, … */
 function tokenEndpoint(path: string, options: { expiresIn?: number; delayMs?: number } = {}) {
@@ -40,9 +31,9 @@ function tokenEndpoint(path: string, options: { expiresIn?: number; delayMs?: nu
 
 describe('oauthM2mTokenSource', () => {
   it('posts client credentials with Basic auth once and caches the token', async () => {
-    t = testHttp();
-    const recorded = useRecorded(server, tokenEndpoint('/oidc/v1/token'));
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    t = mock.http();
+    const recorded = useRecorded(mock.server, tokenEndpoint('/oidc/v1/token'));
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     expect(await source.token()).toBe('tok-1');
     expect(await source.token()).toBe('tok-1');
     expect(recorded).toHaveLength(1);
@@ -56,10 +47,10 @@ describe('oauthM2mTokenSource', () => {
   });
 
   it('refreshes before expiry: not before the margin, but once less than 5 minutes are left', async () => {
-    t = testHttp();
+    t = mock.http();
     let now = 1_000_000;
-    const recorded = useRecorded(server, tokenEndpoint('/oidc/v1/token', { expiresIn: 3600 }));
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clock: () => now });
+    const recorded = useRecorded(mock.server, tokenEndpoint('/oidc/v1/token', { expiresIn: 3600 }));
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clock: () => now });
     expect(await source.token()).toBe('tok-1');
     now += 54 * 60_000; // 6 minutes left
     expect(await source.token()).toBe('tok-1');
@@ -69,10 +60,10 @@ describe('oauthM2mTokenSource', () => {
   });
 
   it('uses 10 % of the lifetime as the margin for short-lived tokens', async () => {
-    t = testHttp();
+    t = mock.http();
     let now = 0;
-    const recorded = useRecorded(server, tokenEndpoint('/oidc/v1/token', { expiresIn: 60 }));
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clock: () => now });
+    const recorded = useRecorded(mock.server, tokenEndpoint('/oidc/v1/token', { expiresIn: 60 }));
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clock: () => now });
     await source.token();
     now = 53_000;
     expect(await source.token()).toBe('tok-1');
@@ -82,23 +73,23 @@ describe('oauthM2mTokenSource', () => {
   });
 
   it('lets concurrent callers share one token request', async () => {
-    t = testHttp();
-    const recorded = useRecorded(server, tokenEndpoint('/oidc/v1/token', { delayMs: 50 }));
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    t = mock.http();
+    const recorded = useRecorded(mock.server, tokenEndpoint('/oidc/v1/token', { delayMs: 50 }));
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     const tokens = await Promise.all(Array.from({ length: 8 }, () => source.token()));
     expect(new Set(tokens)).toEqual(new Set(['tok-1']));
     expect(recorded).toHaveLength(1);
   });
 
   it('maps an OAuth error without revealing the secret, even when the server echoes it', async () => {
-    t = testHttp();
-    useRecorded(server, http.post('/oidc/v1/token', ({ request }) =>
+    t = mock.http();
+    useRecorded(mock.server, http.post('/oidc/v1/token', ({ request }) =>
       HttpResponse.json(
         { error: 'invalid_client', error_description: `bad credentials ${request.headers.get('authorization')} (${CLIENT_SECRET})` },
         { status: 401 },
       ),
     ));
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     const error = await source.token().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).details).toMatchObject({ family: 'oauth', status: 401, errorCode: 'invalid_client' });
@@ -109,13 +100,13 @@ describe('oauthM2mTokenSource', () => {
   });
 
   it('keeps serving a still-valid token when a refresh fails', async () => {
-    t = testHttp({ retry: { maxAttempts: 1 } });
+    t = mock.http({ retry: { maxAttempts: 1 } });
     let now = 0;
     let calls = 0;
-    useRecorded(server, http.post('/oidc/v1/token', () =>
+    useRecorded(mock.server, http.post('/oidc/v1/token', () =>
       ++calls === 1 ? HttpResponse.json({ access_token: 'tok-1', expires_in: 3600 }) : new HttpResponse(null, { status: 500 }),
     ));
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clock: () => now });
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, clock: () => now });
     await source.token();
     now = 3_400_000; // inside the refresh margin, not expired
     expect(await source.token()).toBe('tok-1');
@@ -124,8 +115,8 @@ describe('oauthM2mTokenSource', () => {
   });
 
   it('hides its internals from JSON and inspect', () => {
-    t = testHttp();
-    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    t = mock.http();
+    const source = oauthM2mTokenSource({ http: t.http, tokenUrl: `${mock.server.url}/oidc/v1/token`, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     expect(JSON.stringify(source)).not.toContain(CLIENT_SECRET);
     expect(inspect(source)).not.toContain(CLIENT_SECRET);
     const pat = patTokenSource('dapi-abc-123');
@@ -136,7 +127,7 @@ describe('oauthM2mTokenSource', () => {
 
 describe('credentials and token sources', () => {
   it('protected credentials do not reveal secrets through JSON or inspect', () => {
-    t = testHttp();
+    t = mock.http();
     const oauth = protectCredentials({ type: 'oauth-m2m', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
     const pat = protectCredentials({ type: 'pat', token: 'dapi-abc-123' });
     expect(oauth.clientSecret).toBe(CLIENT_SECRET);
@@ -146,7 +137,7 @@ describe('credentials and token sources', () => {
   });
 
   it('builds the token URLs', () => {
-    t = testHttp();
+    t = mock.http();
     expect(accountTokenUrl('https://accounts.cloud.databricks.com/', ACCOUNT_ID)).toBe(
       `https://accounts.cloud.databricks.com/oidc/accounts/${ACCOUNT_ID}/v1/token`,
     );
@@ -154,28 +145,28 @@ describe('credentials and token sources', () => {
   });
 
   it('gives one OAuth source for the account and one per workspace host', async () => {
-    t = testHttp();
+    t = mock.http();
     const recorded = useRecorded(
-      server,
+      mock.server,
       tokenEndpoint(`/oidc/accounts/${ACCOUNT_ID}/v1/token`),
       tokenEndpoint('/oidc/v1/token'),
     );
     const sources = createTokenSources({
       http: t.http,
       credentials: { type: 'oauth-m2m', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
-      accountHost: server.url,
+      accountHost: mock.server.url,
       accountId: ACCOUNT_ID,
     });
     await sources.account.token();
-    await sources.workspace(server.url, '42').token();
-    expect(sources.workspace(`${server.url}/`)).toBe(sources.workspace(server.url));
+    await sources.workspace(mock.server.url, '42').token();
+    expect(sources.workspace(`${mock.server.url}/`)).toBe(sources.workspace(mock.server.url));
     expect(recorded.map((r) => r.path)).toEqual([`/oidc/accounts/${ACCOUNT_ID}/v1/token`, '/oidc/v1/token']);
     expect(recorded[1]?.headers.get('x-databricks-workspace-id')).toBe('42');
   });
 
   it('uses a PAT everywhere', async () => {
-    t = testHttp();
-    const sources = createTokenSources({ http: t.http, credentials: { type: 'pat', token: 'dapi-x' }, accountHost: server.url, accountId: ACCOUNT_ID });
+    t = mock.http();
+    const sources = createTokenSources({ http: t.http, credentials: { type: 'pat', token: 'dapi-x' }, accountHost: mock.server.url, accountId: ACCOUNT_ID });
     expect(await sources.account.token()).toBe('dapi-x');
     expect(await sources.workspace('https://a.example').token()).toBe('dapi-x');
     expect(sources.workspace('https://b.example')).toBe(sources.account);

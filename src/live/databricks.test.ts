@@ -1,8 +1,7 @@
 import { http, HttpResponse } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogger, recordingTelemetry, scimListHandler, useRecorded } from '../../test/support/live.js';
+import { describe, expect, it } from 'vitest';
+import { captureLogger, recordingTelemetry, scimListHandler, useMswServer, useRecorded } from '../../test/support/live.js';
 import { ConfigError } from '../domain/errors.js';
-import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
 import { createDatabricks, type DatabricksOptions } from './databricks.js';
 import { unlimitedFamilyLimits } from './limiter.js';
 import { isLoopbackHost, normalizeBaseUrl } from './url.js';
@@ -10,16 +9,11 @@ import { isLoopbackHost, normalizeBaseUrl } from './url.js';
 const ACCOUNT_ID = 'acc-1';
 const SECRET = 'dose-factory-secret-999';
 
-let server: MswHttpServer;
-beforeAll(async () => {
-  server = await startMswHttpServer([]);
-});
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const mock = useMswServer();
 
 function options(overrides: Partial<DatabricksOptions> = {}): DatabricksOptions {
   return {
-    accountHost: server.url,
+    accountHost: mock.server.url,
     accountId: ACCOUNT_ID,
     credentials: { type: 'pat', token: 'dapi-f' },
     logger: captureLogger().logger,
@@ -58,7 +52,7 @@ describe('createDatabricks', () => {
     let accountTokens = 0;
     let workspaceTokens = 0;
     const recorded = useRecorded(
-      server,
+      mock.server,
       http.post(`/oidc/accounts/${ACCOUNT_ID}/v1/token`, () => HttpResponse.json({ access_token: `acct-${++accountTokens}`, expires_in: 3600 })),
       http.post('/oidc/v1/token', () => HttpResponse.json({ access_token: `ws-${++workspaceTokens}`, expires_in: 3600 })),
       scimListHandler(`/api/2.0/accounts/${ACCOUNT_ID}/scim/v2/Groups`, []),
@@ -70,7 +64,7 @@ describe('createDatabricks', () => {
       options({ credentials: { type: 'oauth-m2m', clientId: 'sp-1', clientSecret: SECRET }, logger: logs.logger }),
     );
     await databricks.account.listGroups();
-    await databricks.workspace({ name: 'prod', workspaceId: '7', host: server.url }).listGroups();
+    await databricks.workspace({ name: 'prod', workspaceId: '7', host: mock.server.url }).listGroups();
     await databricks.assignments('7').list();
     const auth = (path: string) => recorded.find((r) => r.path === path)?.headers.get('authorization');
     expect(auth(`/api/2.0/accounts/${ACCOUNT_ID}/scim/v2/Groups`)).toBe('Bearer acct-1');
@@ -83,8 +77,8 @@ describe('createDatabricks', () => {
   });
 
   it('uses the default workspace host when a workspace names none, and fails clearly without one', async () => {
-    const withDefault = createDatabricks(options({ defaultWorkspaceHost: server.url }));
-    const recorded = useRecorded(server, scimListHandler('/api/2.0/preview/scim/v2/Users', []));
+    const withDefault = createDatabricks(options({ defaultWorkspaceHost: mock.server.url }));
+    const recorded = useRecorded(mock.server, scimListHandler('/api/2.0/preview/scim/v2/Users', []));
     await withDefault.workspace({ name: 'prod', workspaceId: '7' }).listUsers();
     expect(recorded[0]?.headers.get('x-databricks-workspace-id')).toBe('7');
     await withDefault.close();

@@ -1,10 +1,9 @@
 import { createServer } from 'node:net';
 import { http, HttpResponse, delay } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureLogger, testHttp, useRecorded, type TestHttp } from '../../test/support/live.js';
+import { captureLogger, useMswServer, useRecorded } from '../../test/support/live.js';
 import { ApiError, ConfigError } from '../domain/errors.js';
-import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
 import { patTokenSource } from './auth.js';
 import { DatabricksHttp, keepInt64AsStrings } from './http.js';
 import { FamilyLimiter } from './limiter.js';
@@ -12,21 +11,7 @@ import { FamilyLimiter } from './limiter.js';
 const TOKEN = 'dapi-super-secret-token-0123456789';
 const okSchema = z.object({ ok: z.boolean() });
 
-let server: MswHttpServer;
-beforeAll(async () => {
-  server = await startMswHttpServer([]);
-});
-const clients: TestHttp[] = [];
-function th(options?: Parameters<typeof testHttp>[0]): TestHttp {
-  const client = testHttp(options);
-  clients.push(client);
-  return client;
-}
-afterEach(async () => {
-  server.resetHandlers();
-  await Promise.all(clients.splice(0).map((client) => client.http.close()));
-});
-afterAll(() => server.close());
+const mock = useMswServer();
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -39,10 +24,10 @@ async function failure(promise: Promise<unknown>): Promise<ApiError> {
 
 describe('DatabricksHttp retries', () => {
   it('waits at least Retry-After after a 429, then succeeds; telemetry counts each attempt', async () => {
-    const t = th({ realSleep: true });
+    const t = mock.http({ realSleep: true });
     let calls = 0;
     useRecorded(
-      server,
+      mock.server,
       http.get('/api/x', () =>
         ++calls === 1
           ? HttpResponse.json({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'slow down' }, { status: 429, headers: { 'Retry-After': '1' } })
@@ -50,7 +35,7 @@ describe('DatabricksHttp retries', () => {
       ),
     );
     const started = Date.now();
-    await expect(t.http.request({ family: 'account-scim', method: 'GET', baseUrl: server.url, path: '/api/x', schema: okSchema })).resolves.toEqual({ ok: true });
+    await expect(t.http.request({ family: 'account-scim', method: 'GET', baseUrl: mock.server.url, path: '/api/x', schema: okSchema })).resolves.toEqual({ ok: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(990);
     expect(calls).toBe(2);
     expect(t.sleeps).toHaveLength(1);
@@ -66,29 +51,29 @@ describe('DatabricksHttp retries', () => {
   });
 
   it('retries 503 even for a POST (the request was not processed)', async () => {
-    const t = th();
+    const t = mock.http();
     let calls = 0;
-    useRecorded(server, http.post('/api/create', () => (++calls < 3 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json({ ok: true }))));
-    await expect(t.http.request({ family: 'workspace', method: 'POST', baseUrl: server.url, path: '/api/create', body: {}, schema: okSchema })).resolves.toEqual({ ok: true });
+    useRecorded(mock.server, http.post('/api/create', () => (++calls < 3 ? new HttpResponse(null, { status: 503 }) : HttpResponse.json({ ok: true }))));
+    await expect(t.http.request({ family: 'workspace', method: 'POST', baseUrl: mock.server.url, path: '/api/create', body: {}, schema: okSchema })).resolves.toEqual({ ok: true });
     expect(calls).toBe(3);
     expect(t.telemetry.finished.map((e) => e.code)).toEqual(['503', '503', '200']);
     expect(t.telemetry.throttledFamilies).toEqual([]);
   });
 
   it('retries a dropped connection for a GET', async () => {
-    const t = th();
+    const t = mock.http();
     let calls = 0;
-    useRecorded(server, http.get('/api/drop', () => (++calls === 1 ? HttpResponse.error() : HttpResponse.json({ ok: true }))));
-    await expect(t.http.request({ family: 'workspace', method: 'GET', baseUrl: server.url, path: '/api/drop', schema: okSchema })).resolves.toEqual({ ok: true });
+    useRecorded(mock.server, http.get('/api/drop', () => (++calls === 1 ? HttpResponse.error() : HttpResponse.json({ ok: true }))));
+    await expect(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/drop', schema: okSchema })).resolves.toEqual({ ok: true });
     expect(calls).toBe(2);
     expect(t.telemetry.finished.map((e) => e.code)).toEqual(['UND_ERR_SOCKET', '200']);
   });
 
   it('does not retry a dropped connection for a non-idempotent POST', async () => {
-    const t = th();
+    const t = mock.http();
     let calls = 0;
-    useRecorded(server, http.post('/api/drop', () => (++calls, HttpResponse.error())));
-    const error = await failure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: server.url, path: '/api/drop', body: { a: 1 }, schema: okSchema }));
+    useRecorded(mock.server, http.post('/api/drop', () => (++calls, HttpResponse.error())));
+    const error = await failure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: mock.server.url, path: '/api/drop', body: { a: 1 }, schema: okSchema }));
     expect(calls).toBe(1);
     expect(error.status).toBe(0);
     expect(error.errorCode).toBe('UND_ERR_SOCKET');
@@ -97,16 +82,16 @@ describe('DatabricksHttp retries', () => {
   });
 
   it('retries a dropped connection for a POST that opts in as idempotent', async () => {
-    const t = th();
+    const t = mock.http();
     let calls = 0;
-    useRecorded(server, http.post('/api/token', () => (++calls === 1 ? HttpResponse.error() : HttpResponse.json({ ok: true }))));
-    await expect(t.http.request({ family: 'oauth', method: 'POST', baseUrl: server.url, path: '/api/token', body: {}, idempotent: true, schema: okSchema })).resolves.toEqual({ ok: true });
+    useRecorded(mock.server, http.post('/api/token', () => (++calls === 1 ? HttpResponse.error() : HttpResponse.json({ ok: true }))));
+    await expect(t.http.request({ family: 'oauth', method: 'POST', baseUrl: mock.server.url, path: '/api/token', body: {}, idempotent: true, schema: okSchema })).resolves.toEqual({ ok: true });
     expect(calls).toBe(2);
   });
 
   it('retries a refused connection even for a POST (nothing was sent)', async () => {
     const port = await freePort();
-    const t = th({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    const t = mock.http({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
     const error = await failure(t.http.request({ family: 'workspace', method: 'POST', baseUrl: `http://127.0.0.1:${port}`, path: '/x', body: {}, schema: okSchema }));
     expect(error.status).toBe(0);
     expect(error.errorCode).toBe('ECONNREFUSED');
@@ -114,13 +99,13 @@ describe('DatabricksHttp retries', () => {
   });
 
   it('does not retry a 400; the error carries the API message and error_code', async () => {
-    const t = th();
+    const t = mock.http();
     let calls = 0;
     useRecorded(
-      server,
+      mock.server,
       http.get('/api/bad', () => (++calls, HttpResponse.json({ error_code: 'INVALID_PARAMETER_VALUE', message: 'count must be positive' }, { status: 400 }))),
     );
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: server.url, path: '/api/bad', query: { count: -1 }, schema: okSchema }));
+    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/bad', query: { count: -1 }, schema: okSchema }));
     expect(calls).toBe(1);
     expect(error.details).toMatchObject({
       family: 'workspace',
@@ -135,10 +120,10 @@ describe('DatabricksHttp retries', () => {
   });
 
   it('retries a SCIM 500 that says REQUEST_LIMIT_EXCEEDED (and counts it as throttling), not other 500s', async () => {
-    const t = th();
+    const t = mock.http();
     let calls = 0;
     useRecorded(
-      server,
+      mock.server,
       http.get('/scim/limit', () =>
         ++calls === 1
           ? HttpResponse.json({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'REQUEST_LIMIT_EXCEEDED: too many', status: '500' }, { status: 500 })
@@ -146,33 +131,33 @@ describe('DatabricksHttp retries', () => {
       ),
       http.get('/scim/boom', () => HttpResponse.json({ error_code: 'INTERNAL_ERROR', message: 'boom' }, { status: 500 })),
     );
-    await expect(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: server.url, path: '/scim/limit', schema: okSchema })).resolves.toEqual({ ok: true });
+    await expect(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/limit', schema: okSchema })).resolves.toEqual({ ok: true });
     expect(t.telemetry.throttledFamilies).toEqual(['workspace-scim']);
-    const error = await failure(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: server.url, path: '/scim/boom', schema: okSchema }));
+    const error = await failure(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/boom', schema: okSchema }));
     expect(error.status).toBe(500);
     expect(error.retryable).toBe(false);
     expect(calls).toBe(2);
   });
 
   it('retries 504 for GET only', async () => {
-    const t = th();
+    const t = mock.http();
     const calls = { get: 0, post: 0 };
     useRecorded(
-      server,
+      mock.server,
       http.get('/api/slow', () => (++calls.get === 1 ? new HttpResponse('gateway timeout', { status: 504 }) : HttpResponse.json({ ok: true }))),
       http.post('/api/slow', () => (++calls.post, new HttpResponse('gateway timeout', { status: 504 }))),
     );
-    await expect(t.http.request({ family: 'permissions', method: 'GET', baseUrl: server.url, path: '/api/slow', schema: okSchema })).resolves.toEqual({ ok: true });
-    const error = await failure(t.http.request({ family: 'permissions', method: 'POST', baseUrl: server.url, path: '/api/slow', body: {}, schema: okSchema }));
+    await expect(t.http.request({ family: 'permissions', method: 'GET', baseUrl: mock.server.url, path: '/api/slow', schema: okSchema })).resolves.toEqual({ ok: true });
+    const error = await failure(t.http.request({ family: 'permissions', method: 'POST', baseUrl: mock.server.url, path: '/api/slow', body: {}, schema: okSchema }));
     expect(error.status).toBe(504);
     expect(calls).toEqual({ get: 2, post: 1 });
   });
 
   it('stops after maxAttempts and throws the last (retryable) error', async () => {
-    const t = th({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+    const t = mock.http({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
     let calls = 0;
-    useRecorded(server, http.get('/api/busy', () => (++calls, new HttpResponse(null, { status: 429 }))));
-    const error = await failure(t.http.request({ family: 'unity-catalog', method: 'GET', baseUrl: server.url, path: '/api/busy', schema: okSchema }));
+    useRecorded(mock.server, http.get('/api/busy', () => (++calls, new HttpResponse(null, { status: 429 }))));
+    const error = await failure(t.http.request({ family: 'unity-catalog', method: 'GET', baseUrl: mock.server.url, path: '/api/busy', schema: okSchema }));
     expect(calls).toBe(3);
     expect(error.status).toBe(429);
     expect(error.retryable).toBe(true);
@@ -180,22 +165,22 @@ describe('DatabricksHttp retries', () => {
   });
 
   it('gives up when the wait would exceed the retry budget', async () => {
-    const t = th({ retry: { totalBudgetMs: 5_000 } });
+    const t = mock.http({ retry: { totalBudgetMs: 5_000 } });
     let calls = 0;
-    useRecorded(server, http.get('/api/later', () => (++calls, new HttpResponse(null, { status: 503, headers: { 'Retry-After': '30' } }))));
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: server.url, path: '/api/later', schema: okSchema }));
+    useRecorded(mock.server, http.get('/api/later', () => (++calls, new HttpResponse(null, { status: 503, headers: { 'Retry-After': '30' } }))));
+    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/later', schema: okSchema }));
     expect(calls).toBe(1);
     expect(error.details.retryAfterSeconds).toBe(30);
     expect(t.sleeps).toEqual([]);
   });
 
   it('maps a headers timeout to status 0 with the undici code', async () => {
-    const t = th({ timeouts: { headersMs: 50 }, retry: { maxAttempts: 1 } });
-    useRecorded(server, http.get('/api/hang', async () => {
+    const t = mock.http({ timeouts: { headersMs: 50 }, retry: { maxAttempts: 1 } });
+    useRecorded(mock.server, http.get('/api/hang', async () => {
       await delay(2_000); // undici checks timeouts on a ~1 s tick
       return HttpResponse.json({ ok: true });
     }));
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: server.url, path: '/api/hang', schema: okSchema }));
+    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/hang', schema: okSchema }));
     expect(error.status).toBe(0);
     expect(error.errorCode).toBe('UND_ERR_HEADERS_TIMEOUT');
     expect(error.retryable).toBe(true);
@@ -204,22 +189,22 @@ describe('DatabricksHttp retries', () => {
 
 describe('DatabricksHttp responses and errors', () => {
   it('maps a SCIM error body to SCIM_<status> with scimType and detail', async () => {
-    const t = th();
-    useRecorded(server, http.post('/scim/Groups', () =>
+    const t = mock.http();
+    useRecorded(mock.server, http.post('/scim/Groups', () =>
       HttpResponse.json(
         { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'Group with name eng already exists.', status: '409', scimType: 'uniqueness' },
         { status: 409 },
       ),
     ));
-    const error = await failure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: server.url, path: '/scim/Groups', body: {}, schema: okSchema }));
+    const error = await failure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: mock.server.url, path: '/scim/Groups', body: {}, schema: okSchema }));
     expect(error.details).toMatchObject({ status: 409, errorCode: 'SCIM_409', apiMessage: 'uniqueness Group with name eng already exists.', retryable: false });
   });
 
   it('rejects a response that does not match its schema with INVALID_RESPONSE, without the payload', async () => {
-    const t = th();
-    useRecorded(server, http.get('/api/shape', () => HttpResponse.json({ Resources: [{ id: 42, userName: 'private.person@example.com' }] })));
+    const t = mock.http();
+    useRecorded(mock.server, http.get('/api/shape', () => HttpResponse.json({ Resources: [{ id: 42, userName: 'private.person@example.com' }] })));
     const schema = z.object({ Resources: z.array(z.object({ id: z.string(), userName: z.string(), active: z.boolean() })) });
-    const error = await failure(t.http.request({ family: 'account-scim', method: 'GET', baseUrl: server.url, path: '/api/shape', schema }));
+    const error = await failure(t.http.request({ family: 'account-scim', method: 'GET', baseUrl: mock.server.url, path: '/api/shape', schema }));
     expect(error.errorCode).toBe('INVALID_RESPONSE');
     expect(error.status).toBe(200);
     expect(error.retryable).toBe(false);
@@ -229,26 +214,26 @@ describe('DatabricksHttp responses and errors', () => {
   });
 
   it('rejects a 2xx body that is not JSON', async () => {
-    const t = th();
-    useRecorded(server, http.get('/api/html', () => HttpResponse.html('<html>login</html>')));
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: server.url, path: '/api/html', schema: okSchema }));
+    const t = mock.http();
+    useRecorded(mock.server, http.get('/api/html', () => HttpResponse.html('<html>login</html>')));
+    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/html', schema: okSchema }));
     expect(error.errorCode).toBe('INVALID_RESPONSE');
     expect(error.details.apiMessage).toBe('response body is not JSON');
   });
 
   it('accepts an empty 204 when the schema allows it', async () => {
-    const t = th();
-    useRecorded(server, http.delete('/api/thing', () => new HttpResponse(null, { status: 204 })));
-    await expect(t.http.request({ family: 'workspace', method: 'DELETE', baseUrl: server.url, path: '/api/thing', schema: z.unknown() })).resolves.toBeUndefined();
+    const t = mock.http();
+    useRecorded(mock.server, http.delete('/api/thing', () => new HttpResponse(null, { status: 204 })));
+    await expect(t.http.request({ family: 'workspace', method: 'DELETE', baseUrl: mock.server.url, path: '/api/thing', schema: z.unknown() })).resolves.toBeUndefined();
   });
 
   it('sends JSON, the bearer token, the workspace id header and the query', async () => {
-    const t = th();
-    const recorded = useRecorded(server, http.patch('/api/p', () => HttpResponse.json({ ok: true })));
+    const t = mock.http();
+    const recorded = useRecorded(mock.server, http.patch('/api/p', () => HttpResponse.json({ ok: true })));
     await t.http.request({
       family: 'workspace-scim',
       method: 'PATCH',
-      baseUrl: server.url,
+      baseUrl: mock.server.url,
       path: '/api/p',
       query: { a: 'x y', skip: undefined, n: 3 },
       body: { hello: 'world' },
@@ -266,7 +251,7 @@ describe('DatabricksHttp responses and errors', () => {
   });
 
   it('refuses plain http to a non-loopback host before sending anything', async () => {
-    const t = th();
+    const t = mock.http();
     await expect(
       t.http.request({ family: 'workspace', method: 'GET', baseUrl: 'http://example.com', path: '/x', auth: patTokenSource(TOKEN), schema: okSchema }),
     ).rejects.toBeInstanceOf(ConfigError);
@@ -286,11 +271,11 @@ describe('DatabricksHttp secrets', () => {
       sleep: async () => {},
     });
     // A badly behaved server that echoes the Authorization header into its error message.
-    useRecorded(server, http.get('/api/echo', ({ request }) =>
+    useRecorded(mock.server, http.get('/api/echo', ({ request }) =>
       HttpResponse.json({ error_code: 'UNAUTHENTICATED', message: `bad header ${request.headers.get('authorization')} for token ${TOKEN}` }, { status: 429 }),
     ));
     const error = await failure(
-      client.request({ family: 'workspace', method: 'GET', baseUrl: server.url, path: '/api/echo', query: { access_token: 'q-secret-value' }, auth: patTokenSource(TOKEN), schema: okSchema }),
+      client.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/echo', query: { access_token: 'q-secret-value' }, auth: patTokenSource(TOKEN), schema: okSchema }),
     );
     expect(error.message).toContain('[REDACTED]');
     const everything = [error.message, JSON.stringify(error.details), ...logs.lines, JSON.stringify(events)].join('\n');

@@ -1,28 +1,19 @@
 import { http, HttpResponse } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { testHttp, useRecorded, type TestHttp } from '../../test/support/live.js';
+import { describe, expect, it } from 'vitest';
+import { useMswServer, useRecorded, type TestHttp } from '../../test/support/live.js';
 import { ApiError } from '../domain/errors.js';
-import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
 import { patTokenSource } from './auth.js';
 import { WorkspaceAssignments } from './workspace-assignment.js';
 
 const BASE = '/api/2.0/accounts/acc-1/workspaces/1234567890123456/permissionassignments';
 
-let server: MswHttpServer;
 let t: TestHttp;
 let assignments: WorkspaceAssignments;
-beforeAll(async () => {
-  server = await startMswHttpServer([]);
-});
-afterEach(async () => {
-  server.resetHandlers();
-  await t.http.close();
-});
-afterAll(() => server.close());
+const mock = useMswServer();
 
 function client(): WorkspaceAssignments {
-  t = testHttp();
-  assignments = new WorkspaceAssignments({ http: t.http, auth: patTokenSource('dapi-a'), baseUrl: server.url, accountId: 'acc-1', workspaceId: '1234567890123456' });
+  t = mock.http();
+  assignments = new WorkspaceAssignments({ http: t.http, auth: patTokenSource('dapi-a'), baseUrl: mock.server.url, accountId: 'acc-1', workspaceId: '1234567890123456' });
   return assignments;
 }
 
@@ -30,7 +21,7 @@ describe('WorkspaceAssignments', () => {
   it('lists assignments with principal ids as exact decimal strings', async () => {
     client();
     // Raw text: a JSON number above 2^53 must survive.
-    useRecorded(server, http.get(BASE, () =>
+    useRecorded(mock.server, http.get(BASE, () =>
       new HttpResponse(
         '{"permission_assignments":[' +
           '{"principal":{"principal_id":9007199254740993,"group_name":"g"},"permissions":["USER"]},' +
@@ -46,13 +37,13 @@ describe('WorkspaceAssignments', () => {
 
   it('reads an empty list without the key', async () => {
     client();
-    useRecorded(server, http.get(BASE, () => HttpResponse.json({})));
+    useRecorded(mock.server, http.get(BASE, () => HttpResponse.json({})));
     expect(await assignments.list()).toEqual([]);
   });
 
   it('assigns with PUT and the permissions body', async () => {
     client();
-    const recorded = useRecorded(server, http.put(`${BASE}/principals/42`, () =>
+    const recorded = useRecorded(mock.server, http.put(`${BASE}/principals/42`, () =>
       HttpResponse.json({ principal: { principal_id: 42 }, permissions: ['USER'] }),
     ));
     await assignments.assign('42', ['USER']);
@@ -62,7 +53,7 @@ describe('WorkspaceAssignments', () => {
 
   it('treats a non-empty error in a 200 as a failure', async () => {
     client();
-    useRecorded(server, http.put(`${BASE}/principals/42`, () =>
+    useRecorded(mock.server, http.put(`${BASE}/principals/42`, () =>
       HttpResponse.json({ principal: { principal_id: 42 }, permissions: [], error: 'Principal is not in the account' }),
     ));
     const error = (await assignments.assign('42', ['USER']).catch((e: unknown) => e)) as ApiError;
@@ -73,7 +64,7 @@ describe('WorkspaceAssignments', () => {
   it('unassigns with DELETE, treating "not assigned" as done', async () => {
     client();
     const recorded = useRecorded(
-      server,
+      mock.server,
       http.delete(`${BASE}/principals/42`, () => HttpResponse.json({})),
       http.delete(`${BASE}/principals/43`, () => HttpResponse.json({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'gone' }, { status: 404 })),
     );

@@ -1,28 +1,19 @@
 import { http, HttpResponse } from 'msw';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { scimListHandler, testHttp, useRecorded, type TestHttp } from '../../test/support/live.js';
-import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
+import { describe, expect, it } from 'vitest';
+import { scimListHandler, useMswServer, useRecorded, type TestHttp } from '../../test/support/live.js';
 import { patTokenSource } from './auth.js';
 import { WorkspaceScim } from './workspace-scim.js';
 
 const PREFIX = '/api/2.0/preview/scim/v2';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-let server: MswHttpServer;
 let t: TestHttp;
 let scim: WorkspaceScim;
-beforeAll(async () => {
-  server = await startMswHttpServer([]);
-});
-afterEach(async () => {
-  server.resetHandlers();
-  await t.http.close();
-});
-afterAll(() => server.close());
+const mock = useMswServer();
 
 function client(): WorkspaceScim {
-  t = testHttp();
-  scim = new WorkspaceScim({ http: t.http, auth: patTokenSource('dapi-w'), baseUrl: server.url, workspaceId: '987654321', pageSize: 50 });
+  t = mock.http();
+  scim = new WorkspaceScim({ http: t.http, auth: patTokenSource('dapi-w'), baseUrl: mock.server.url, workspaceId: '987654321', pageSize: 50 });
   return scim;
 }
 
@@ -30,7 +21,7 @@ describe('WorkspaceScim lists', () => {
   it('lists groups with minimal attributes and entitlements, sending the workspace id', async () => {
     client();
     const recorded = useRecorded(
-      server,
+      mock.server,
       scimListHandler(`${PREFIX}/Groups`, [
         { id: '1', displayName: 'users', meta: { resourceType: 'WorkspaceGroup' }, entitlements: [{ value: 'workspace-access' }, { value: 'databricks-sql-access' }] },
         { id: '100', displayName: 'customer-acme-analysts', meta: { resourceType: 'Group' } },
@@ -49,7 +40,7 @@ describe('WorkspaceScim lists', () => {
   it('lists users and service principals with their entitlements', async () => {
     client();
     const recorded = useRecorded(
-      server,
+      mock.server,
       scimListHandler(`${PREFIX}/Users`, [{ id: '5', userName: 'a@acme.com', entitlements: [{ value: 'allow-cluster-create' }] }]),
       scimListHandler(`${PREFIX}/ServicePrincipals`, [{ id: '6', applicationId: 'uuid', displayName: 'etl' }]),
     );
@@ -63,7 +54,7 @@ describe('WorkspaceScim lists', () => {
 
   it('reads the caller', async () => {
     client();
-    useRecorded(server, http.get(`${PREFIX}/Me`, () => HttpResponse.json({ id: '77', userName: 'onboarder@acme.com', emails: [] })));
+    useRecorded(mock.server, http.get(`${PREFIX}/Me`, () => HttpResponse.json({ id: '77', userName: 'onboarder@acme.com', emails: [] })));
     expect(await scim.me()).toEqual({ id: '77', userName: 'onboarder@acme.com' });
   });
 });
@@ -71,7 +62,7 @@ describe('WorkspaceScim lists', () => {
 describe('WorkspaceScim.patchEntitlements', () => {
   it('sends one PATCH with an add and a remove operation, never a null value', async () => {
     client();
-    const recorded = useRecorded(server, http.patch(`${PREFIX}/ServicePrincipals/6`, () => new HttpResponse(null, { status: 204 })));
+    const recorded = useRecorded(mock.server, http.patch(`${PREFIX}/ServicePrincipals/6`, () => new HttpResponse(null, { status: 204 })));
     await scim.patchEntitlements('servicePrincipal', '6', { add: ['workspace-access', 'databricks-sql-access'], remove: ['allow-cluster-create'] });
     expect(recorded).toHaveLength(1);
     expect(JSON.parse(recorded[0]?.body ?? '')).toEqual({
@@ -86,7 +77,7 @@ describe('WorkspaceScim.patchEntitlements', () => {
 
   it('sends only the operations needed, and nothing for no change', async () => {
     client();
-    const recorded = useRecorded(server, http.patch(`${PREFIX}/Groups/100`, () => new HttpResponse(null, { status: 200 })));
+    const recorded = useRecorded(mock.server, http.patch(`${PREFIX}/Groups/100`, () => new HttpResponse(null, { status: 200 })));
     await scim.patchEntitlements('group', '100', { remove: ['workspace-access'] });
     await scim.patchEntitlements('group', '100', {});
     expect(recorded.map((r) => JSON.parse(r.body) as unknown)).toEqual([
@@ -97,7 +88,7 @@ describe('WorkspaceScim.patchEntitlements', () => {
   it('treats "no entitlements to remove" as done and re-sends the additions alone', async () => {
     client();
     let calls = 0;
-    const recorded = useRecorded(server, http.patch(`${PREFIX}/Users/5`, () =>
+    const recorded = useRecorded(mock.server, http.patch(`${PREFIX}/Users/5`, () =>
       ++calls === 1
         ? HttpResponse.json(
             { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'No such attribute with the name : entitlements in the current resource', status: '400', scimType: 'invalidPath' },

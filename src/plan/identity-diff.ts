@@ -21,6 +21,8 @@ interface ResolvedPrincipal {
   /** Id of the action that creates it in this plan. */
   createdBy?: string;
   waiting: boolean;
+  /** Per workspace, the actions that make the principal visible there (its groups' assignment and membership). */
+  visibleAfter: Map<string, string[]>;
 }
 
 const ASSIGNMENT_PERMISSIONS = ['USER'];
@@ -68,7 +70,6 @@ export function diffIdentity(desired: DesiredState, live: LiveState, options: Id
       const principal = principals.get(key);
       if (!principal) continue;
       for (const workspace of group.workspaces) {
-        principal.visibleAfter ??= new Map();
         const deps = principal.visibleAfter.get(workspace) ?? [];
         deps.push(...[assignmentIds.get(workspace), membershipId].filter(isDefined));
         principal.visibleAfter.set(workspace, deps);
@@ -81,7 +82,7 @@ export function diffIdentity(desired: DesiredState, live: LiveState, options: Id
     for (const [workspace, entitlements] of Object.entries(principal.desired.entitlements)) {
       const liveEntitlements = principal.liveId ? (liveWorkspaces.get(workspace)?.entitlements[principal.liveId] ?? []) : [];
       // A principal becomes visible in a workspace through an assigned persona group.
-      const dependsOn = [principal.createdBy, ...(principal.visibleAfter?.get(workspace) ?? [])].filter(isDefined);
+      const dependsOn = [principal.createdBy, ...(principal.visibleAfter.get(workspace) ?? [])].filter(isDefined);
       const customer = principal.desired.customers.length === 1 ? principal.desired.customers[0]! : null;
       pushEntitlements(actions, customer, principal.handle, workspace, desired, entitlements, liveEntitlements, dependsOn);
     }
@@ -89,7 +90,7 @@ export function diffIdentity(desired: DesiredState, live: LiveState, options: Id
   return actions;
 }
 
-type PrincipalIndex = Map<string, ResolvedPrincipal & { visibleAfter?: Map<string, string[]> }>;
+type PrincipalIndex = Map<string, ResolvedPrincipal>;
 
 function resolvePrincipals(
   declared: DesiredPrincipal[],
@@ -108,7 +109,7 @@ function resolvePrincipals(
       const userName = principal.userName ?? '';
       const liveUser = usersByName.get(userName.toLowerCase());
       const handle: PrincipalHandle = { type: 'user', userName: liveUser?.userName ?? userName };
-      const resolved: ResolvedPrincipal = { desired: principal, handle, waiting: false };
+      const resolved: ResolvedPrincipal = { desired: principal, handle, waiting: false, visibleAfter: new Map() };
       if (liveUser) {
         handle.id = liveUser.id;
         resolved.liveId = liveUser.id;
@@ -141,7 +142,7 @@ function resolvePrincipals(
       const handle: PrincipalHandle = { type: 'servicePrincipal', displayName };
       const applicationId = liveSp?.applicationId ?? principal.applicationId;
       if (applicationId) handle.applicationId = applicationId;
-      const resolved: ResolvedPrincipal = { desired: principal, handle, waiting: false };
+      const resolved: ResolvedPrincipal = { desired: principal, handle, waiting: false, visibleAfter: new Map() };
       if (liveSp) {
         handle.id = liveSp.id;
         resolved.liveId = liveSp.id;

@@ -7,7 +7,8 @@ import { pino, type Logger } from 'pino';
 import type { ApiFamily, ApiTelemetry } from '../../src/domain/telemetry.js';
 import { DatabricksHttp, type DatabricksHttpOptions } from '../../src/live/http.js';
 import { FamilyLimiter } from '../../src/live/limiter.js';
-import type { MswHttpServer } from '../../src/simulator/http-server.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startMswHttpServer, type MswHttpServer } from '../../src/simulator/http-server.js';
 
 export interface RecordedTelemetry extends ApiTelemetry {
   readonly finished: { family: ApiFamily; method: string; code: string; seconds: number }[];
@@ -117,4 +118,39 @@ export function scimListHandler(
       ...(page.length > 0 ? { Resources: page } : {}),
     });
   });
+}
+
+export interface MswFixture {
+  /** The server of the current file (started in beforeAll). */
+  readonly server: MswHttpServer;
+  /** A test client whose pool is closed after the test. */
+  http(options?: Parameters<typeof testHttp>[0]): TestHttp;
+}
+
+/**
+ * One msw-over-HTTP server per test file, handlers reset and clients closed
+ * after every test: the setup each client module's tests share.
+ */
+export function useMswServer(): MswFixture {
+  let server: MswHttpServer | undefined;
+  const clients: TestHttp[] = [];
+  beforeAll(async () => {
+    server = await startMswHttpServer([]);
+  });
+  afterEach(async () => {
+    server?.resetHandlers();
+    await Promise.all(clients.splice(0).map((client) => client.http.close()));
+  });
+  afterAll(() => server?.close());
+  return {
+    get server() {
+      if (!server) throw new Error('useMswServer: the server starts in beforeAll');
+      return server;
+    },
+    http(options) {
+      const client = testHttp(options);
+      clients.push(client);
+      return client;
+    },
+  };
 }

@@ -259,6 +259,35 @@ describe('DatabricksHttp responses and errors', () => {
   });
 });
 
+describe('DatabricksHttp int64 request bodies', () => {
+  it('writes the named keys\' decimal strings as bare JSON numbers, leaving look-alikes in strings alone', async () => {
+    const t = mock.http();
+    const recorded = useRecorded(mock.server, http.patch('/api/bind', () => HttpResponse.json({ ok: true })));
+    await t.http.request({
+      family: 'unity-catalog',
+      method: 'PATCH',
+      baseUrl: mock.server.url,
+      path: '/api/bind',
+      body: { workspace_id: '9007199254740993', note: 'x,"workspace_id":"1"', add: [{ workspace_id: '-12' }, { workspace_id: 7 }], other: '5' },
+      int64BodyFields: ['workspace_id'],
+      schema: okSchema,
+    });
+    expect(recorded[0]?.body).toBe(
+      '{"workspace_id":9007199254740993,"note":"x,\\"workspace_id\\":\\"1\\"","add":[{"workspace_id":-12},{"workspace_id":7}],"other":"5"}',
+    );
+  });
+
+  it('refuses, before sending, a value that would not arrive as the exact integer', async () => {
+    const t = mock.http();
+    const recorded = useRecorded(mock.server, http.patch('/api/bind', () => HttpResponse.json({ ok: true })));
+    const send = (body: unknown) =>
+      t.http.request({ family: 'unity-catalog', method: 'PATCH', baseUrl: mock.server.url, path: '/api/bind', body, int64BodyFields: ['workspace_id'], schema: okSchema });
+    await expect(send({ workspace_id: 'prod' })).rejects.toBeInstanceOf(RangeError);
+    await expect(send({ workspace_id: 2 ** 53 + 2 })).rejects.toBeInstanceOf(RangeError);
+    expect(recorded).toEqual([]);
+  });
+});
+
 describe('DatabricksHttp secrets', () => {
   it('keeps tokens out of errors, logs and telemetry, and redacts secret-looking query values', async () => {
     const logs = captureLogger();

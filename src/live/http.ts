@@ -53,6 +53,8 @@ export interface ApiRequest<T> {
   idempotent?: boolean;
   /** JSON keys whose integer values are kept as decimal strings: int64 ids exceed 2^53. */
   int64Fields?: readonly string[];
+  /** The other direction: body keys whose decimal-string values are sent as bare JSON numbers. */
+  int64BodyFields?: readonly string[];
   /** Extra values to scrub from error messages (e.g. a client secret sent in the body). */
   secrets?: readonly string[];
 }
@@ -118,7 +120,7 @@ export class DatabricksHttp {
     const url = buildUrl(req.baseUrl, req.path, req.query);
     assertSafeUrl(url, `${req.family} URL`);
     const idempotent = req.idempotent ?? req.method !== 'POST';
-    const { payload, contentType } = serialiseBody(req.body);
+    const { payload, contentType } = serialiseBody(req.body, req.int64BodyFields);
     const started = this.now();
 
     for (let attempt = 1; ; attempt++) {
@@ -243,7 +245,7 @@ export class DatabricksHttp {
   }
 }
 
-function serialiseBody(body: unknown): { payload?: string; contentType?: string } {
+function serialiseBody(body: unknown, int64Fields: readonly string[] | undefined): { payload?: string; contentType?: string } {
   if (body === undefined) return {};
   if (body instanceof FormBody) {
     return {
@@ -251,7 +253,32 @@ function serialiseBody(body: unknown): { payload?: string; contentType?: string 
       contentType: 'application/x-www-form-urlencoded',
     };
   }
-  return { payload: JSON.stringify(body), contentType: 'application/json' };
+  return { payload: stringifyWithInt64(body, int64Fields ?? []), contentType: 'application/json' };
+}
+
+/**
+ * JSON.stringify cannot write an integer beyond 2^53, so such values travel
+ * as decimal strings and are unquoted afterwards. The match is anchored after
+ * `{` or `,`: inside a compact JSON string every `"` is escaped, so only real
+ * keys qualify. A number under such a key has already lost its digits, and a
+ * string that is not an integer would be sent quoted; both are refused.
+ */
+export function stringifyWithInt64(body: unknown, fields: readonly string[]): string {
+  if (fields.length === 0) return JSON.stringify(body);
+  let out = JSON.stringify(body, (key: string, value: unknown) => {
+    if (!fields.includes(key)) return value;
+    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+      throw new RangeError(`${key}: ${value} is not a safe integer; pass int64 values as decimal strings`);
+    }
+    if (typeof value === 'string' && !/^-?\d+$/.test(value)) throw new RangeError(`${key}: ${JSON.stringify(value)} is not an integer`);
+    return value;
+  });
+  for (const field of fields) {
+    const key = JSON.stringify(field);
+    const pattern = new RegExp(`(?<=[{,])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:"(-?\\d+)"`, 'g');
+    out = out.replace(pattern, (_match, digits: string) => `${key}:${digits}`);
+  }
+  return out;
 }
 
 function parseBody(text: string, int64Fields: readonly string[] | undefined): { ok: true; value: unknown } | { ok: false } {

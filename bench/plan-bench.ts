@@ -14,6 +14,8 @@ import { connectLive } from '../src/connect.js';
 import { parseConfig } from '../src/config.js';
 import { loadDesiredState } from '../src/desired/load.js';
 import { diff } from '../src/plan/diff.js';
+import { emptyUnityCatalog } from '../src/domain/live.js';
+import { EMPTY_INVENTORY } from '../src/domain/inventory.js';
 import { applyPass } from '../src/loop/reconciler.js';
 import { createSimulator, DEFAULT_PAT } from '../src/simulator/index.js';
 
@@ -67,7 +69,7 @@ console.log(`first apply (from empty): ${ms(t).toFixed(0)} ms, ${first.report?.s
 
 simulator.clearRequests();
 t = process.hrtime.bigint();
-const live = await connection.port.observe(desired);
+const live = await connection.port.observe(desired, EMPTY_INVENTORY);
 console.log(`observe (no-op): ${ms(t).toFixed(0)} ms, ${simulator.requests.length} requests`);
 
 const rounds = 20;
@@ -75,7 +77,7 @@ t = process.hrtime.bigint();
 for (let i = 0; i < rounds; i++) diff(desired, live, { principals: 'create' });
 console.log(`diff (no-op): ${(ms(t) / rounds).toFixed(1)} ms per plan, ${diff(desired, live, { principals: 'create' }).actions.length} actions`);
 
-const empty = { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1234567890123456', assignments: [], entitlements: {} }] };
+const empty = { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1234567890123456', assignments: [], entitlements: {} }], unityCatalog: emptyUnityCatalog() };
 t = process.hrtime.bigint();
 for (let i = 0; i < rounds; i++) diff(desired, empty, { principals: 'create' });
 console.log(`diff (from empty): ${(ms(t) / rounds).toFixed(1)} ms per plan`);

@@ -4,13 +4,16 @@
  */
 import type { Logger } from 'pino';
 import { createIdentityRunner, type IdentityApi } from './apply/identity.js';
+import { createActionRunner } from './apply/runner.js';
+import { createUnityCatalogRunner } from './apply/unity-catalog.js';
 import type { Config } from './config.js';
-import type { DesiredState } from './domain/desired.js';
+import { homeWorkspace, type DesiredState } from './domain/desired.js';
 import { ConfigError } from './domain/errors.js';
+import { ownedNames, type Inventory } from './domain/inventory.js';
 import type { ApiTelemetry } from './domain/telemetry.js';
 import { createDatabricks, type Databricks, type WorkspaceRef } from './live/databricks.js';
 import type { FamilyLimitsConfig } from './live/limiter.js';
-import { observeLiveState } from './live/observe.js';
+import { observeLiveState, type ObserveScope } from './live/observe.js';
 import type { RetryPolicy } from './live/retry.js';
 import type { LivePort } from './loop/reconciler.js';
 
@@ -47,21 +50,52 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
     limits: { ...config.rateLimits, ...options.limits },
     ...(options.retry ? { http: { retry: options.retry } } : {}),
   });
+  const visibility = options.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: options.visibilityTimeoutMs };
   const port: LivePort = {
-    observe: (desired) => observeLiveState(databricks, observeScope(desired)),
+    observe: (desired, inventory) => observeLiveState(databricks, observeScope(desired, inventory)),
     runner: (desired, live) =>
-      createIdentityRunner(identityApi(databricks, desired), live, {
-        ...(options.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: options.visibilityTimeoutMs }),
+      createActionRunner({
+        identity: createIdentityRunner(identityApi(databricks, desired), live, visibility),
+        unityCatalog: createUnityCatalogRunner({
+          client: (via) => databricks.unityCatalog(workspaceRef(desired, via)),
+          principalExists: (name) => principalExists(databricks, name),
+          ...visibility,
+        }),
       }),
   };
   return { port, databricks, close: () => databricks.close() };
 }
 
-function observeScope(desired: DesiredState) {
+function observeScope(desired: DesiredState, inventory: Inventory): ObserveScope {
+  const ownedSchemas = [...ownedNames(inventory, 'schema').keys()];
   return {
     workspaces: desired.workspaces.map((w) => workspaceRef(desired, w.name)),
     managedGroupNames: desired.groups.map((g) => g.displayName),
+    unityCatalog: desired.customers
+      .filter((customer) => customer.catalog !== undefined || customer.externalLocations.length > 0)
+      .map((customer) => {
+        const catalog = customer.catalog;
+        const owned = catalog ? ownedSchemas.filter((fullName) => fullName.startsWith(`${catalog.name.toLowerCase()}.`)) : [];
+        return {
+          via: workspaceRef(desired, homeWorkspace(customer)),
+          ...(catalog
+            ? { catalog: { name: catalog.name, schemas: [...catalog.schemas.map((s) => s.name), ...owned.map((n) => n.slice(catalog.name.length + 1))] } }
+            : {}),
+          externalLocations: customer.externalLocations.map((l) => l.name),
+        };
+      }),
   };
+}
+
+/** Unity Catalog names a group by display name, a user by user name, a service principal by application id. */
+async function principalExists(databricks: Databricks, name: string): Promise<boolean> {
+  const account = databricks.account;
+  const found = await Promise.all([
+    account.findGroupByName(name),
+    name.includes('@') ? account.findUserByName(name) : undefined,
+    account.findServicePrincipal({ applicationId: name }),
+  ]);
+  return found.some((principal) => principal !== undefined);
 }
 
 function workspaceRef(desired: DesiredState, name: string): WorkspaceRef {

@@ -16,7 +16,12 @@ import { createSimulator, DEFAULT_PAT } from './simulator/index.js';
 
 export async function runDemo(config: Config, io: Io, logger: Logger): Promise<number> {
   const desired = await loadOrThrow(config.dir);
-  const simulator = createSimulator({ workspaces: desired.workspaces.map((w) => ({ workspaceId: w.workspaceId, name: w.name })) });
+  // The storage credentials the example's external locations name exist "already", as they would in a real account.
+  const storageCredentials = [...new Set(desired.customers.flatMap((c) => c.externalLocations.map((l) => l.credential)))];
+  const simulator = createSimulator({
+    workspaces: desired.workspaces.map((w) => ({ workspaceId: w.workspaceId, name: w.name })),
+    storageCredentials,
+  });
   const url = await simulator.listen(config.simulatorPort);
   const say = (text: string) => io.stdout.write(text);
   say(`Databricks simulator listening on ${url} (account ${simulator.accountId}, ${desired.workspaces.length} workspace(s)).\n`);

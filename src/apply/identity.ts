@@ -6,9 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../domain/errors.js';
 import type { LiveState } from '../domain/live.js';
-import type { Action, Operation, PrincipalHandle } from '../domain/plan.js';
+import type { IdentityOperation, PrincipalHandle } from '../domain/plan.js';
 import { handleKey, principalName } from '../plan/identity-diff.js';
-import type { ActionRunner } from './executor.js';
 
 export type ScimKind = 'group' | 'user' | 'servicePrincipal';
 
@@ -40,7 +39,11 @@ export interface IdentityRunnerOptions {
   sleep?: (ms: number) => Promise<unknown>;
 }
 
-export function createIdentityRunner(api: IdentityApi, live: LiveState, options: IdentityRunnerOptions = {}): ActionRunner {
+export function createIdentityRunner(
+  api: IdentityApi,
+  live: LiveState,
+  options: IdentityRunnerOptions = {},
+): (op: IdentityOperation) => Promise<void> {
   const ids = new IdRegistry(live);
   const created = new Set<string>();
   const wait = options.sleep ?? ((ms: number) => sleep(ms));
@@ -66,7 +69,7 @@ export function createIdentityRunner(api: IdentityApi, live: LiveState, options:
     }
   };
 
-  const run = async (op: Operation): Promise<void> => {
+  return async (op: IdentityOperation): Promise<void> => {
     switch (op.type) {
       case 'createGroup': {
         const { id } = await adoptOnConflict(() => api.createGroup(op.displayName), () => api.findGroup(op.displayName));
@@ -100,7 +103,6 @@ export function createIdentityRunner(api: IdentityApi, live: LiveState, options:
         );
     }
   };
-  return (action: Action) => run(action.op);
 }
 
 /**

@@ -63,6 +63,16 @@ export function checkCustomer(
       report(['spec', 'catalog', 'bindings', workspace], message, true);
     }
   }
+  // onboarder reaches an isolated catalog only through a workspace bound to it with write access.
+  const writable = Object.entries(catalog?.bindings ?? {}).some(
+    ([workspace, type]) => type === 'READ_WRITE' && spec.workspaces.includes(workspace),
+  );
+  if (catalog?.isolation === 'ISOLATED' && !writable) {
+    const message =
+      'an ISOLATED catalog must be bound READ_WRITE to at least one of the customer\'s workspaces, ' +
+      'or nobody (onboarder included) could change it';
+    report(['spec', 'catalog', catalog.bindings === undefined ? 'isolation' : 'bindings'], message);
+  }
   const schemaNames = (catalog?.schemas ?? []).map((schema) => schema.name);
   issues.push(...duplicateNames(parsed, ['spec', 'catalog', 'schemas'], schemaNames, 'schema'));
 

@@ -182,6 +182,7 @@ function expandCustomer(
           credential: location.credential,
           readOnly: location.readOnly ?? false,
           source: parsed.locate(['spec', 'externalLocations', position]),
+          credentialSource: parsed.locate(['spec', 'externalLocations', position, 'credential']),
         };
         if (location.comment !== undefined) expandedLocation.comment = location.comment;
         return expandedLocation;

@@ -245,6 +245,24 @@ describe('references inside a customer', () => {
     ]);
   });
 
+  it('rejects an ISOLATED catalog that no customer workspace may write to', () => {
+    const acme = (bindings: string) => yaml`
+      apiVersion: onboarder/v1
+      kind: Customer
+      metadata: { name: acme }
+      spec:
+        workspaces: [prod]
+        personas: { analysts: {} }
+        catalog: { name: customer_acme, isolation: ISOLATED${bindings} }
+    `;
+    const message = "an ISOLATED catalog must be bound READ_WRITE to at least one of the customer's workspaces, or nobody (onboarder included) could change it";
+    expect(issuesOf({ 'customers/acme.yaml': acme('') })).toEqual([`customers/acme.yaml:7:46: spec.catalog.isolation: ${message}`]);
+    expect(issuesOf({ 'customers/acme.yaml': acme(', bindings: { prod: READ_ONLY }') })).toEqual([
+      `customers/acme.yaml:7:66: spec.catalog.bindings: ${message}`,
+    ]);
+    expect(loadDesiredStateFromFiles(revision({ 'customers/acme.yaml': acme(', bindings: { prod: READ_WRITE }') })).ok).toBe(true);
+  });
+
   it('reports a user listed twice in one roster, ignoring case, and two display names across rosters', () => {
     const roster = `${revision()['customers/acme-roster.yaml']!}    - { userName: Jane@acme.com, displayName: Jane, personas: [] }\n`;
     const globex = customer('  workspaces: [prod]\n  personas:\n    readers: {}\n', 'globex');

@@ -104,6 +104,8 @@ export interface DesiredExternalLocation {
   readOnly: boolean;
   comment?: string;
   source: SourceLocation;
+  /** Where `credential` is written: a credential the account lacks is reported there. */
+  credentialSource: SourceLocation;
 }
 
 export interface DesiredWarehouse {
@@ -163,4 +165,16 @@ export interface DesiredState {
   customers: DesiredCustomer[];
   groups: DesiredGroup[];
   principals: DesiredPrincipal[];
+}
+
+/**
+ * The workspace through which onboarder reaches a customer's Unity Catalog
+ * objects: the first of its workspaces bound READ_WRITE to its catalog, else
+ * its first workspace. Unity Catalog is only reachable through a workspace,
+ * and an isolated catalog only through one bound to it (the loader requires
+ * an ISOLATED catalog to have such a binding).
+ */
+export function homeWorkspace(customer: Pick<DesiredCustomer, 'workspaces' | 'catalog'>): string {
+  const bindings = customer.catalog?.bindings ?? {};
+  return customer.workspaces.find((workspace) => bindings[workspace] === 'READ_WRITE') ?? customer.workspaces[0] ?? '';
 }

@@ -49,4 +49,68 @@ export interface LiveState {
   users: LiveUser[];
   servicePrincipals: LiveServicePrincipal[];
   workspaces: LiveWorkspace[];
+  unityCatalog: LiveUnityCatalog;
+  /**
+   * onboarder's own principal as Unity Catalog names it (a user name, or a
+   * service principal's application id); its access is never revoked.
+   */
+  controllerPrincipal?: string;
+}
+
+/**
+ * Unity Catalog as seen from each customer's home workspace (see
+ * plan/unity-catalog-diff.ts): only the securables the desired state names
+ * (and those the inventory says it once did), never the whole metastore.
+ */
+export interface LiveUnityCatalog {
+  catalogs: LiveCatalog[];
+  externalLocations: LiveExternalLocation[];
+  /** Storage credential names visible from each home workspace, by workspace name. */
+  storageCredentials: Record<string, string[]>;
+  /** Direct grants by securable key (`securableKey`); absent: not read (the securable does not exist). */
+  grants: Record<string, LivePrivilegeAssignment[]>;
+}
+
+export type LiveBindingType = 'READ_WRITE' | 'READ_ONLY';
+
+export interface LiveCatalog {
+  name: string;
+  comment?: string;
+  isolation: 'OPEN' | 'ISOLATED';
+  /**
+   * False when the catalog exists but is isolated away from the home
+   * workspace: its schemas and grants could not be read this pass.
+   */
+  accessible: boolean;
+  /** workspace id -> binding type. */
+  bindings: Record<string, LiveBindingType>;
+  schemas: LiveSchema[];
+}
+
+export interface LiveSchema {
+  name: string;
+  fullName: string;
+  comment?: string;
+}
+
+export interface LiveExternalLocation {
+  name: string;
+  url: string;
+  credential: string;
+  readOnly: boolean;
+  comment?: string;
+}
+
+export interface LivePrivilegeAssignment {
+  principal: string;
+  privileges: string[];
+}
+
+/** The key of a securable's grants in `LiveUnityCatalog.grants`; names compare case-insensitively in UC. */
+export function securableKey(type: string, fullName: string): string {
+  return `${type}:${fullName.toLowerCase()}`;
+}
+
+export function emptyUnityCatalog(): LiveUnityCatalog {
+  return { catalogs: [], externalLocations: [], storageCredentials: {}, grants: {} };
 }

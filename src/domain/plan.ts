@@ -2,6 +2,7 @@
  * The plan is data: `plan` prints it, the executor consumes it, metrics and
  * the status page summarise it.
  */
+import type { DesiredStateIssue } from './errors.js';
 import type { Entitlement } from './identity.js';
 
 export type Change = 'create' | 'update' | 'delete';
@@ -12,7 +13,54 @@ export type ActionKind =
   | 'service-principal'
   | 'workspace-assignment'
   | 'membership'
-  | 'entitlements';
+  | 'entitlements'
+  | 'catalog'
+  | 'schema'
+  | 'catalog-bindings'
+  | 'catalog-isolation'
+  | 'external-location'
+  | 'grants';
+
+/** A Unity Catalog securable that can hold grants. */
+export interface SecurableRef {
+  type: 'catalog' | 'schema' | 'external_location';
+  fullName: string;
+}
+
+export interface PrivilegeDelta {
+  principal: string;
+  add: string[];
+  remove: string[];
+}
+
+export interface BindingChange {
+  workspaceId: string;
+  /** The workspace's name when the desired state declares it, for the plan and logs. */
+  workspace?: string;
+  bindingType: 'READ_WRITE' | 'READ_ONLY';
+}
+
+/**
+ * Unity Catalog operations go through the customer's home workspace (its
+ * first workspace bound READ_WRITE): Unity Catalog is reached through a
+ * workspace, and an isolated catalog only from the workspaces bound to it.
+ */
+export type UnityCatalogOperation =
+  | { type: 'createCatalog'; via: string; name: string; comment?: string }
+  | { type: 'updateCatalog'; via: string; name: string; comment: string }
+  | { type: 'setCatalogIsolation'; via: string; name: string; isolation: 'OPEN' | 'ISOLATED' }
+  | { type: 'createSchema'; via: string; catalog: string; name: string; comment?: string }
+  | { type: 'updateSchema'; via: string; fullName: string; comment: string }
+  | { type: 'deleteSchema'; via: string; fullName: string }
+  | { type: 'updateBindings'; via: string; catalog: string; add: BindingChange[]; remove: Omit<BindingChange, 'bindingType'>[] }
+  | { type: 'createExternalLocation'; via: string; name: string; url: string; credential: string; readOnly: boolean; comment?: string }
+  | {
+      type: 'updateExternalLocation';
+      via: string;
+      name: string;
+      patch: { url?: string; credential?: string; readOnly?: boolean; comment?: string };
+    }
+  | { type: 'updateGrants'; via: string; securable: SecurableRef; changes: PrivilegeDelta[] };
 
 /**
  * A principal as an operation names it. `id` is known when the principal
@@ -24,7 +72,8 @@ export type PrincipalHandle =
   | { type: 'user'; userName: string; id?: string }
   | { type: 'servicePrincipal'; displayName: string; applicationId?: string; id?: string };
 
-export type Operation =
+/** Identity operations go to account SCIM, workspace assignments and workspace SCIM. */
+export type IdentityOperation =
   | { type: 'createGroup'; displayName: string }
   | { type: 'createUser'; userName: string; displayName?: string }
   | { type: 'createServicePrincipal'; displayName: string; applicationId?: string }
@@ -39,6 +88,12 @@ export type Operation =
       add: Entitlement[];
       remove: string[];
     };
+
+export type Operation = IdentityOperation | UnityCatalogOperation;
+
+export function isUnityCatalogOperation(op: Operation): op is UnityCatalogOperation {
+  return 'via' in op;
+}
 
 /** A readable rendering of one side of a change, for humans and `--json`. */
 export type Readable = Record<string, string | number | boolean | string[] | null>;
@@ -83,6 +138,12 @@ export interface Plan {
   /** Ordered: parents first for creates and updates, deletes last in reverse order. */
   actions: Action[];
   summary: PlanSummary;
+  /**
+   * Problems of the desired state that only live state reveals (e.g. an
+   * external location naming a storage credential the account lacks),
+   * located like the loader's. A plan with issues is never applied.
+   */
+  issues: DesiredStateIssue[];
 }
 
 /** True when apply would change something. */

@@ -10,6 +10,7 @@ import { AccountScim } from './account-scim.js';
 import { createTokenSources, type Credentials } from './auth.js';
 import { DatabricksHttp, type DatabricksHttpOptions } from './http.js';
 import { FamilyLimiter, type FamilyLimitsConfig } from './limiter.js';
+import { UnityCatalog } from './unity-catalog.js';
 import { normalizeBaseUrl } from './url.js';
 import { WorkspaceAssignments } from './workspace-assignment.js';
 import { WorkspaceScim } from './workspace-scim.js';
@@ -42,6 +43,7 @@ export interface Databricks {
   readonly account: AccountScim;
   workspace(workspace: WorkspaceRef): WorkspaceScim;
   assignments(workspaceId: string): WorkspaceAssignments;
+  unityCatalog(workspace: WorkspaceRef): UnityCatalog;
   /** How the client authenticates, e.g. `oauth-m2m client 1234`; never a secret. */
   describeAuth(): string;
   close(): Promise<void>;
@@ -76,6 +78,7 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
 
   const workspaces = new Map<string, WorkspaceScim>();
   const assignments = new Map<string, WorkspaceAssignments>();
+  const unityCatalogs = new Map<string, UnityCatalog>();
 
   return {
     http,
@@ -101,6 +104,16 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
       if (!client) {
         client = new WorkspaceAssignments({ http, auth: tokens.account, baseUrl: accountHost, accountId: options.accountId, workspaceId });
         assignments.set(workspaceId, client);
+      }
+      return client;
+    },
+    unityCatalog(workspace) {
+      const host = hostOf(workspace);
+      const key = `${host}|${workspace.workspaceId}`;
+      let client = unityCatalogs.get(key);
+      if (!client) {
+        client = new UnityCatalog({ http, auth: tokens.workspace(host, workspace.workspaceId), baseUrl: host, workspaceId: workspace.workspaceId });
+        unityCatalogs.set(key, client);
       }
       return client;
     },

@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger, recordingTelemetry, scimListHandler, useRecorded } from '../../test/support/live.js';
-import type { LiveState } from '../domain/live.js';
+import { emptyUnityCatalog, type LiveState } from '../domain/live.js';
 import { startMswHttpServer, type MswHttpServer } from '../simulator/http-server.js';
 import { createDatabricks, type Databricks } from './databricks.js';
 import { unlimitedFamilyLimits } from './limiter.js';
@@ -144,6 +144,7 @@ describe('observeLiveState', () => {
         },
         { name: 'dev', workspaceId: '2222', assignments: [], entitlements: { '3': [] } },
       ],
+      unityCatalog: emptyUnityCatalog(),
     };
     expect(live).toEqual(expected);
 

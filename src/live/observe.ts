@@ -7,6 +7,7 @@
 import { ApiError } from '../domain/errors.js';
 import type { LiveGroup, LiveState, LiveWorkspace } from '../domain/live.js';
 import type { AccountScim } from './account-scim.js';
+import { observeUnityCatalog, type UnityCatalogReads, type UnityCatalogScope } from './observe-unity-catalog.js';
 import type { WorkspaceAssignments } from './workspace-assignment.js';
 import type { WorkspaceScim } from './workspace-scim.js';
 
@@ -21,29 +22,40 @@ export interface ObserveScope {
   workspaces: readonly ObservedWorkspace[];
   /** Display names of the groups whose members are needed (compared case-insensitively, as SCIM does). */
   managedGroupNames: readonly string[];
+  /** One entry per customer with Unity Catalog objects; absent or empty: Unity Catalog is not read. */
+  unityCatalog?: readonly UnityCatalogScope[];
 }
 
 export interface ObserveDeps {
   account: Pick<AccountScim, 'listGroups' | 'getGroup' | 'listUsers' | 'listServicePrincipals'>;
-  workspace(workspace: ObservedWorkspace): Pick<WorkspaceScim, 'listGroups' | 'listUsers' | 'listServicePrincipals'>;
+  workspace(workspace: ObservedWorkspace): Pick<WorkspaceScim, 'listGroups' | 'listUsers' | 'listServicePrincipals' | 'me'>;
   assignments(workspaceId: string): Pick<WorkspaceAssignments, 'list'>;
+  unityCatalog(workspace: ObservedWorkspace): UnityCatalogReads;
 }
 
 export async function observeLiveState(deps: ObserveDeps, scope: ObserveScope): Promise<LiveState> {
   const managed = new Set(scope.managedGroupNames.map((name) => name.toLowerCase()));
   const groups = deps.account.listGroups().then((listed) => readMembers(deps, listed, managed));
-  const [liveGroups, users, servicePrincipals, workspaces] = await Promise.all([
+  const ucScopes = scope.unityCatalog ?? [];
+  const [liveGroups, users, servicePrincipals, workspaces, unityCatalog, controller] = await Promise.all([
     groups,
     deps.account.listUsers(),
     deps.account.listServicePrincipals(),
     Promise.all(scope.workspaces.map((workspace) => observeWorkspace(deps, workspace))),
+    observeUnityCatalog((workspace) => deps.unityCatalog(workspace), ucScopes),
+    // Who onboarder is matters only to grants: its own are never revoked.
+    ucScopes[0] ? deps.workspace(ucScopes[0].via).me() : undefined,
   ]);
-  return {
+  const live: LiveState = {
     groups: sortBy(liveGroups, (g) => g.displayName.toLowerCase()),
     users: sortBy(users, (u) => u.userName.toLowerCase()),
     servicePrincipals: sortBy(servicePrincipals, (sp) => sp.applicationId),
     workspaces,
+    unityCatalog,
   };
+  // `/Me` names a service principal by its application id, which is how Unity Catalog names it too.
+  if (controller?.userName) live.controllerPrincipal = controller.userName;
+  return live;
 }
 
 async function readMembers(deps: ObserveDeps, groups: LiveGroup[], managed: ReadonlySet<string>): Promise<LiveGroup[]> {

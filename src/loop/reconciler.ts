@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import type { ActionRunner, ApplyReport } from '../apply/executor.js';
 import { executePlan } from '../apply/executor.js';
 import type { DesiredState } from '../domain/desired.js';
+import { DesiredStateError } from '../domain/errors.js';
+import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
 import type { Plan } from '../domain/plan.js';
 import { diff, type DiffOptions } from '../plan/diff.js';
@@ -15,7 +17,8 @@ import type { Metrics } from '../report/metrics.js';
 
 /** How the reconciler reaches Databricks. */
 export interface LivePort {
-  observe(desired: DesiredState): Promise<LiveState>;
+  /** Reads what `desired` declares, plus what `inventory` says onboarder owned before. */
+  observe(desired: DesiredState, inventory: Inventory): Promise<LiveState>;
   /** An action runner for `desired`'s workspaces that knows the ids of everything `live` holds. */
   runner(desired: DesiredState, live: LiveState): ActionRunner;
 }
@@ -34,10 +37,15 @@ export interface PassResult {
   report?: ApplyReport;
 }
 
-/** Reads live state and computes the plan; writes nothing. */
+/**
+ * Reads live state and computes the plan; writes nothing. Throws a
+ * DesiredStateError when the plan has issues (the desired state names
+ * something the account lacks): such a plan is never applied.
+ */
 export async function planPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
-  const live = await deps.live.observe(desired);
+  const live = await deps.live.observe(desired, deps.diffOptions.inventory ?? EMPTY_INVENTORY);
   const plan = diff(desired, live, deps.diffOptions);
+  if (plan.issues.length > 0) throw new DesiredStateError(plan.issues);
   deps.metrics?.recordPlan(plan);
   deps.logger.info({ ...plan.summary }, 'plan computed');
   return { plan, live };
@@ -58,7 +66,7 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps): Pro
     deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
     return { plan, live, report };
   } catch (error) {
-    deps.metrics?.recordReconcile('error', clock() - started);
+    deps.metrics?.recordReconcile(error instanceof DesiredStateError ? 'rejected' : 'error', clock() - started);
     throw error;
   }
 }

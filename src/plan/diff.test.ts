@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from './diff.js';
-import type { LiveState } from '../domain/live.js';
+import { emptyUnityCatalog, type LiveState } from '../domain/live.js';
 import { desiredGroup, desiredServicePrincipal, desiredState, desiredUser, emptyLive } from '../../test/support/estate.js';
 
 const jane = desiredUser('jane.doe@acmecorp.com', ['acme']);
@@ -17,6 +17,7 @@ function convergedLive(): LiveState {
     workspaces: [
       { name: 'prod', workspaceId: '1001', assignments: [{ principalId: '10', permissions: ['USER'] }], entitlements: { '10': ['databricks-sql-access'] } },
     ],
+    unityCatalog: emptyUnityCatalog(),
   };
 }
 

@@ -4,15 +4,25 @@
  */
 import type { DesiredState } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
+import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import type { Action, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
+import { diffUnityCatalog } from './unity-catalog-diff.js';
 
-export type DiffOptions = IdentityDiffOptions;
+export interface DiffOptions extends IdentityDiffOptions {
+  /** What earlier applied revisions declared: only those objects may be deleted. Default: nothing. */
+  inventory?: Inventory;
+}
 
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
-  const actions = [...diffIdentity(desired, live, options)].sort(compareActions);
-  return { actions, summary: summarize(actions) };
+  const identity = diffIdentity(desired, live, options);
+  const unityCatalog = diffUnityCatalog(desired, live, {
+    inventory: options.inventory ?? EMPTY_INVENTORY,
+    identityActionIds: new Set(identity.map((action) => action.id)),
+  });
+  const actions = [...identity, ...unityCatalog.actions].sort(compareActions);
+  return { actions, summary: summarize(actions), issues: unityCatalog.issues };
 }
 
 export function summarize(actions: readonly Action[]): PlanSummary {

@@ -13,6 +13,13 @@ export const KIND_RANK: Record<ActionKind, number> = {
   'workspace-assignment': 30,
   membership: 40,
   entitlements: 50,
+  catalog: 60,
+  schema: 62,
+  // Bindings before isolation: turning a catalog ISOLATED hides it from every unbound workspace.
+  'catalog-bindings': 64,
+  'catalog-isolation': 66,
+  'external-location': 68,
+  grants: 70,
 };
 
 /** The wave an action runs in: deletes after every create and update, in reverse rank. */

@@ -34,6 +34,12 @@ export function formatPlan(plan: Plan, options: FormatOptions): string {
         .join('; ');
       if (summary) lines.push(paint(ANSI.dim, `      ${summary}`));
     }
+    if (action.details.length === 0 && action.change === 'update' && action.before && action.after) {
+      for (const [key, value] of Object.entries(action.after)) {
+        const was = action.before[key];
+        if (JSON.stringify(was) !== JSON.stringify(value)) lines.push(`      ${key}: ${show(was)} -> ${show(value)}`);
+      }
+    }
     if (action.reason) lines.push(paint(ANSI.dim, `      ${action.reason}`));
   };
   if (pending.length > 0) {
@@ -74,12 +80,19 @@ export function planToJson(plan: Plan): unknown {
   return {
     formatVersion: 1,
     summary: plan.summary,
+    issues: plan.issues,
     actions: plan.actions.map(({ op: _op, ...action }) => action),
   };
+}
+
+function show(value: unknown): string {
+  if (value === undefined || value === null) return '(none)';
+  return Array.isArray(value) ? `[${value.join(', ')}]` : JSON.stringify(value);
 }
 
 function colourDetail(detail: string, paint: (c: string, t: string) => string): string {
   if (detail.startsWith('+ ')) return paint(ANSI.green, detail);
   if (detail.startsWith('- ')) return paint(ANSI.red, detail);
+  if (detail.startsWith('~ ')) return paint(ANSI.yellow, detail);
   return paint(ANSI.dim, detail);
 }

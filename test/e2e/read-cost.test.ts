@@ -71,3 +71,61 @@ describe('read cost', () => {
     }
   }, 120_000);
 });
+
+const UC_CUSTOMERS = 50;
+const SCHEMAS = ['raw', 'curated', 'sales', 'marketing'];
+
+function catalogEstate(): Record<string, string> {
+  const doc = (kind: string, name: string, spec: unknown) => JSON.stringify({ apiVersion: 'onboarder/v1', kind, metadata: { name }, spec });
+  const files: Record<string, string> = {
+    'workspace.yaml': doc('Workspace', 'prod', { workspaceId: '1234567890123456' }),
+    'personas.yaml': [
+      doc('PersonaTemplate', 'readers', {
+        grants: [
+          { on: { catalog: '${catalog}' }, privileges: ['USE_CATALOG'] },
+          ...SCHEMAS.map((s) => ({ on: { schema: `\${catalog}.${s}` }, privileges: ['USE_SCHEMA', 'SELECT'] })),
+        ],
+      }),
+      doc('PersonaTemplate', 'writers', {
+        grants: SCHEMAS.map((s) => ({ on: { schema: `\${catalog}.${s}` }, privileges: ['MODIFY', 'CREATE_TABLE'] })),
+      }),
+    ].join('\n---\n'),
+  };
+  for (let c = 0; c < UC_CUSTOMERS; c++) {
+    files[`customer${c}.yaml`] = doc('Customer', `customer${c}`, {
+      workspaces: ['prod'],
+      personas: { readers: { template: 'readers' }, writers: { template: 'writers' } },
+      catalog: { name: `customer_${c}`, isolation: 'ISOLATED', bindings: { prod: 'READ_WRITE' }, schemas: SCHEMAS.map((name) => ({ name })) },
+    });
+  }
+  return files;
+}
+
+describe('Unity Catalog read cost', () => {
+  it('a no-op plan of 50 customers with 4 schemas each reads the grants of every securable once', async () => {
+    const account = await startSimulatedAccount();
+    try {
+      const dir = await writeEstate(catalogEstate());
+      const env = { ...account.env, ONBOARDER_LOG_LEVEL: 'warn' };
+      expect((await runCli(['apply', dir], env)).code).toBe(0);
+
+      account.sim.clearRequests();
+      expect((await runCli(['plan', dir, '--detailed-exitcode'], env)).code).toBe(0);
+
+      const uc = account.sim.requests.filter((r) => r.family === 'unity-catalog');
+      expect(uc.every((r) => r.method === 'GET')).toBe(true);
+      const grantReads = uc.filter((r) => r.path.includes('/permissions/')).map((r) => r.path);
+      const securables = UC_CUSTOMERS * (1 + SCHEMAS.length); // 250
+      expect(grantReads).toHaveLength(securables);
+      expect(new Set(grantReads).size).toBe(securables); // at most one request per securable
+      // Per customer: the catalog, its bindings, one page of schemas, and the grants.
+      const count = (pattern: RegExp) => uc.filter((r) => pattern.test(r.path)).length;
+      expect(count(/\/catalogs\/[^/]+$/)).toBe(UC_CUSTOMERS);
+      expect(count(/\/bindings\/catalog\//)).toBe(UC_CUSTOMERS);
+      expect(count(/\/schemas$/)).toBe(UC_CUSTOMERS);
+      expect(uc).toHaveLength(UC_CUSTOMERS * 3 + securables);
+    } finally {
+      await account.close();
+    }
+  }, 120_000);
+});

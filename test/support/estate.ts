@@ -4,7 +4,7 @@
  */
 import type { DesiredGroup, DesiredPrincipal, DesiredState, SourceLocation } from '../../src/domain/desired.js';
 import { servicePrincipalKey, userKey, type Entitlement } from '../../src/domain/identity.js';
-import type { LiveState } from '../../src/domain/live.js';
+import { emptyUnityCatalog, type LiveState } from '../../src/domain/live.js';
 
 export const here: SourceLocation = { file: 'test.yaml', line: 1, column: 1, path: [] };
 
@@ -42,5 +42,5 @@ export function desiredState(groups: DesiredGroup[], principals: DesiredPrincipa
 }
 
 export function emptyLive(): LiveState {
-  return { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1001', assignments: [], entitlements: {} }] };
+  return { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1001', assignments: [], entitlements: {} }], unityCatalog: emptyUnityCatalog() };
 }

@@ -12,6 +12,7 @@ import { createSimulator, DEFAULT_OAUTH_CLIENT, DEFAULT_PAT, type Simulator, typ
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXAMPLE_DIR = path.join(REPO_ROOT, 'desired-state');
+export const EXAMPLE_CREDENTIALS = ['aws-acme-credential'];
 
 export class Capture extends Writable {
   text = '';
@@ -48,7 +49,8 @@ export async function startSimulatedAccount(
   options: SimulatorOptions & { auth?: 'pat' | 'oauth' } = {},
 ): Promise<SimulatedAccount> {
   const { auth = 'pat', ...simulatorOptions } = options;
-  const sim = createSimulator(simulatorOptions);
+  // The credential the example's external location names; a real account would have it already.
+  const sim = createSimulator({ storageCredentials: EXAMPLE_CREDENTIALS, ...simulatorOptions });
   const url = await sim.listen();
   const credentials =
     auth === 'pat'

@@ -77,7 +77,7 @@ t = process.hrtime.bigint();
 for (let i = 0; i < rounds; i++) diff(desired, live, { principals: 'create' });
 console.log(`diff (no-op): ${(ms(t) / rounds).toFixed(1)} ms per plan, ${diff(desired, live, { principals: 'create' }).actions.length} actions`);
 
-const empty = { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1234567890123456', assignments: [], entitlements: {} }], unityCatalog: emptyUnityCatalog() };
+const empty = { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1234567890123456', assignments: [], entitlements: {} }], unityCatalog: emptyUnityCatalog(), assets: {} };
 t = process.hrtime.bigint();
 for (let i = 0; i < rounds; i++) diff(desired, empty, { principals: 'create' });
 console.log(`diff (from empty): ${(ms(t) / rounds).toFixed(1)} ms per plan`);

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createIdentityRunner, type IdentityApi } from './apply/identity.js';
 import { createActionRunner } from './apply/runner.js';
 import { createUnityCatalogRunner } from './apply/unity-catalog.js';
+import { createWorkspaceAssetRunner } from './apply/workspace-assets.js';
 import type { Config } from './config.js';
 import { homeWorkspace, type DesiredState } from './domain/desired.js';
 import { ConfigError } from './domain/errors.js';
@@ -61,6 +62,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
           principalExists: (name) => principalExists(databricks, name),
           ...visibility,
         }),
+        workspaceAssets: createWorkspaceAssetRunner((workspace) => databricks.workspaceAssets(workspaceRef(desired, workspace))),
       }),
   };
   return { port, databricks, close: () => databricks.close() };
@@ -84,6 +86,17 @@ function observeScope(desired: DesiredState, inventory: Inventory): ObserveScope
           externalLocations: customer.externalLocations.map((l) => l.name),
         };
       }),
+    workspaceAssets: desired.workspaces
+      .map((workspace) => {
+        const customers = desired.customers.filter((c) => c.workspaces.includes(workspace.name));
+        return {
+          workspace: workspaceRef(desired, workspace.name),
+          warehouses: customers.flatMap((c) => c.warehouses.map((w) => w.name)),
+          clusterPolicies: customers.flatMap((c) => c.clusterPolicies.map((p) => p.name)),
+          notebooks: customers.flatMap((c) => c.notebooks.map((n) => ({ path: n.path, language: n.language }))),
+        };
+      })
+      .filter((scope) => scope.warehouses.length + scope.clusterPolicies.length + scope.notebooks.length > 0),
   };
 }
 

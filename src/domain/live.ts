@@ -50,6 +50,8 @@ export interface LiveState {
   servicePrincipals: LiveServicePrincipal[];
   workspaces: LiveWorkspace[];
   unityCatalog: LiveUnityCatalog;
+  /** Warehouses, cluster policies and notebooks by workspace name; a workspace absent here was not read. */
+  assets: Record<string, LiveWorkspaceAssets>;
   /**
    * onboarder's own principal as Unity Catalog names it (a user name, or a
    * service principal's application id); its access is never revoked.
@@ -113,4 +115,49 @@ export function securableKey(type: string, fullName: string): string {
 
 export function emptyUnityCatalog(): LiveUnityCatalog {
   return { catalogs: [], externalLocations: [], storageCredentials: {}, grants: {} };
+}
+
+/**
+ * The workspace objects a customer's personas use, per workspace: only
+ * those the desired state names (matched by name or path).
+ */
+export interface LiveWorkspaceAssets {
+  warehouses: LiveWarehouse[];
+  clusterPolicies: LiveClusterPolicy[];
+  notebooks: LiveNotebook[];
+}
+
+export interface LiveAclEntry {
+  kind: 'group' | 'user' | 'servicePrincipal';
+  principal: string;
+  level: string;
+}
+
+export interface LiveWarehouse {
+  id: string;
+  name: string;
+  clusterSize: string;
+  minNumClusters: number;
+  maxNumClusters: number;
+  autoStopMins: number;
+  serverless: boolean;
+  tags: Record<string, string>;
+  /** Direct permissions (inherited ones are not onboarder's to change). */
+  acl: LiveAclEntry[];
+}
+
+export interface LiveClusterPolicy {
+  id: string;
+  name: string;
+  definition: Record<string, unknown>;
+  acl: LiveAclEntry[];
+}
+
+export interface LiveNotebook {
+  path: string;
+  objectId: string;
+  language?: string;
+  /** sha256 of the normalised source (see domain/notebook.ts). */
+  contentHash: string;
+  acl: LiveAclEntry[];
 }

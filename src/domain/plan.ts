@@ -19,7 +19,11 @@ export type ActionKind =
   | 'catalog-bindings'
   | 'catalog-isolation'
   | 'external-location'
-  | 'grants';
+  | 'grants'
+  | 'warehouse'
+  | 'cluster-policy'
+  | 'notebook'
+  | 'permissions';
 
 /** A Unity Catalog securable that can hold grants. */
 export interface SecurableRef {
@@ -89,10 +93,72 @@ export type IdentityOperation =
       remove: string[];
     };
 
-export type Operation = IdentityOperation | UnityCatalogOperation;
+export interface WarehouseSpec {
+  name: string;
+  clusterSize: string;
+  minNumClusters: number;
+  maxNumClusters: number;
+  autoStopMins: number;
+  enableServerlessCompute: boolean;
+  tags: Record<string, string>;
+}
+
+/** A workspace object by its name (or path); `id` is known when it exists, else resolved at apply time. */
+export type AssetRef =
+  | { type: 'warehouse'; name: string; id?: string }
+  | { type: 'cluster-policy'; name: string; id?: string }
+  | { type: 'notebook'; path: string; id?: string };
+
+/** Warehouses, cluster policies, notebooks and their permissions, in one workspace. */
+export type WorkspaceAssetOperation =
+  | { type: 'createWarehouse'; workspace: string; spec: WarehouseSpec }
+  | { type: 'editWarehouse'; workspace: string; id: string; spec: WarehouseSpec }
+  | { type: 'createClusterPolicy'; workspace: string; name: string; definition: Record<string, unknown> }
+  | { type: 'editClusterPolicy'; workspace: string; id: string; name: string; definition: Record<string, unknown> }
+  | { type: 'importNotebook'; workspace: string; path: string; language: 'PYTHON' | 'SQL' | 'SCALA' | 'R'; content: string }
+  | {
+      type: 'setPermissions';
+      workspace: string;
+      object: AssetRef;
+      /**
+       * The groups whose direct entries onboarder decides (lower-cased);
+       * every other direct entry (owners, people, onboarder itself) is kept.
+       */
+      managed: string[];
+      /** The managed groups' levels after the change. */
+      entries: { group: string; level: string }[];
+    };
+
+export type Operation = IdentityOperation | UnityCatalogOperation | WorkspaceAssetOperation;
+
+const UNITY_CATALOG_OPERATIONS: ReadonlySet<string> = new Set([
+  'createCatalog',
+  'updateCatalog',
+  'setCatalogIsolation',
+  'createSchema',
+  'updateSchema',
+  'deleteSchema',
+  'updateBindings',
+  'createExternalLocation',
+  'updateExternalLocation',
+  'updateGrants',
+] satisfies UnityCatalogOperation['type'][]);
+
+const WORKSPACE_ASSET_OPERATIONS: ReadonlySet<string> = new Set([
+  'createWarehouse',
+  'editWarehouse',
+  'createClusterPolicy',
+  'editClusterPolicy',
+  'importNotebook',
+  'setPermissions',
+] satisfies WorkspaceAssetOperation['type'][]);
 
 export function isUnityCatalogOperation(op: Operation): op is UnityCatalogOperation {
-  return 'via' in op;
+  return UNITY_CATALOG_OPERATIONS.has(op.type);
+}
+
+export function isWorkspaceAssetOperation(op: Operation): op is WorkspaceAssetOperation {
+  return WORKSPACE_ASSET_OPERATIONS.has(op.type);
 }
 
 /** A readable rendering of one side of a change, for humans and `--json`. */

@@ -10,7 +10,11 @@ import { AccountScim } from './account-scim.js';
 import { createTokenSources, type Credentials } from './auth.js';
 import { DatabricksHttp, type DatabricksHttpOptions } from './http.js';
 import { FamilyLimiter, type FamilyLimitsConfig } from './limiter.js';
+import { ClusterPolicies } from './cluster-policies.js';
+import { ObjectPermissions } from './permissions.js';
+import { SqlWarehouses } from './sql-warehouses.js';
 import { UnityCatalog } from './unity-catalog.js';
+import { WorkspaceObjects } from './workspace-objects.js';
 import { normalizeBaseUrl } from './url.js';
 import { WorkspaceAssignments } from './workspace-assignment.js';
 import { WorkspaceScim } from './workspace-scim.js';
@@ -38,12 +42,21 @@ export interface DatabricksOptions {
   clock?: () => number;
 }
 
+export interface WorkspaceAssetClients {
+  warehouses: SqlWarehouses;
+  clusterPolicies: ClusterPolicies;
+  objects: WorkspaceObjects;
+  permissions: ObjectPermissions;
+}
+
 export interface Databricks {
   readonly http: DatabricksHttp;
   readonly account: AccountScim;
   workspace(workspace: WorkspaceRef): WorkspaceScim;
   assignments(workspaceId: string): WorkspaceAssignments;
   unityCatalog(workspace: WorkspaceRef): UnityCatalog;
+  /** The clients of a workspace's own objects: SQL warehouses, cluster policies, notebooks, their permissions. */
+  workspaceAssets(workspace: WorkspaceRef): WorkspaceAssetClients;
   /** How the client authenticates, e.g. `oauth-m2m client 1234`; never a secret. */
   describeAuth(): string;
   close(): Promise<void>;
@@ -79,6 +92,7 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
   const workspaces = new Map<string, WorkspaceScim>();
   const assignments = new Map<string, WorkspaceAssignments>();
   const unityCatalogs = new Map<string, UnityCatalog>();
+  const assetClients = new Map<string, WorkspaceAssetClients>();
 
   return {
     http,
@@ -116,6 +130,22 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
         unityCatalogs.set(key, client);
       }
       return client;
+    },
+    workspaceAssets(workspace) {
+      const host = hostOf(workspace);
+      const key = `${host}|${workspace.workspaceId}`;
+      let clients = assetClients.get(key);
+      if (!clients) {
+        const options = { http, auth: tokens.workspace(host, workspace.workspaceId), baseUrl: host, workspaceId: workspace.workspaceId };
+        clients = {
+          warehouses: new SqlWarehouses(options),
+          clusterPolicies: new ClusterPolicies(options),
+          objects: new WorkspaceObjects(options),
+          permissions: new ObjectPermissions(options),
+        };
+        assetClients.set(key, clients);
+      }
+      return clients;
     },
     describeAuth: () => tokens.account.describe(),
     close: () => http.close(),

@@ -145,6 +145,7 @@ describe('observeLiveState', () => {
         { name: 'dev', workspaceId: '2222', assignments: [], entitlements: { '3': [] } },
       ],
       unityCatalog: emptyUnityCatalog(),
+      assets: {},
     };
     expect(live).toEqual(expected);
 

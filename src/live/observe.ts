@@ -8,6 +8,7 @@ import { ApiError } from '../domain/errors.js';
 import type { LiveGroup, LiveState, LiveWorkspace } from '../domain/live.js';
 import type { AccountScim } from './account-scim.js';
 import { observeUnityCatalog, type UnityCatalogReads, type UnityCatalogScope } from './observe-unity-catalog.js';
+import { observeWorkspaceAssets, type WorkspaceAssetReads, type WorkspaceAssetsScope } from './observe-workspace-assets.js';
 import type { WorkspaceAssignments } from './workspace-assignment.js';
 import type { WorkspaceScim } from './workspace-scim.js';
 
@@ -24,6 +25,8 @@ export interface ObserveScope {
   managedGroupNames: readonly string[];
   /** One entry per customer with Unity Catalog objects; absent or empty: Unity Catalog is not read. */
   unityCatalog?: readonly UnityCatalogScope[];
+  /** One entry per workspace with declared warehouses, cluster policies or notebooks. */
+  workspaceAssets?: readonly WorkspaceAssetsScope[];
 }
 
 export interface ObserveDeps {
@@ -31,18 +34,20 @@ export interface ObserveDeps {
   workspace(workspace: ObservedWorkspace): Pick<WorkspaceScim, 'listGroups' | 'listUsers' | 'listServicePrincipals' | 'me'>;
   assignments(workspaceId: string): Pick<WorkspaceAssignments, 'list'>;
   unityCatalog(workspace: ObservedWorkspace): UnityCatalogReads;
+  workspaceAssets(workspace: ObservedWorkspace): WorkspaceAssetReads;
 }
 
 export async function observeLiveState(deps: ObserveDeps, scope: ObserveScope): Promise<LiveState> {
   const managed = new Set(scope.managedGroupNames.map((name) => name.toLowerCase()));
   const groups = deps.account.listGroups().then((listed) => readMembers(deps, listed, managed));
   const ucScopes = scope.unityCatalog ?? [];
-  const [liveGroups, users, servicePrincipals, workspaces, unityCatalog, controller] = await Promise.all([
+  const [liveGroups, users, servicePrincipals, workspaces, unityCatalog, assets, controller] = await Promise.all([
     groups,
     deps.account.listUsers(),
     deps.account.listServicePrincipals(),
     Promise.all(scope.workspaces.map((workspace) => observeWorkspace(deps, workspace))),
     observeUnityCatalog((workspace) => deps.unityCatalog(workspace), ucScopes),
+    observeWorkspaceAssets((workspace) => deps.workspaceAssets(workspace), scope.workspaceAssets ?? []),
     // Who onboarder is matters only to grants: its own are never revoked.
     ucScopes[0] ? deps.workspace(ucScopes[0].via).me() : undefined,
   ]);
@@ -52,6 +57,7 @@ export async function observeLiveState(deps: ObserveDeps, scope: ObserveScope): 
     servicePrincipals: sortBy(servicePrincipals, (sp) => sp.applicationId),
     workspaces,
     unityCatalog,
+    assets,
   };
   // `/Me` names a service principal by its application id, which is how Unity Catalog names it too.
   if (controller?.userName) live.controllerPrincipal = controller.userName;

@@ -18,6 +18,7 @@ function convergedLive(): LiveState {
       { name: 'prod', workspaceId: '1001', assignments: [{ principalId: '10', permissions: ['USER'] }], entitlements: { '10': ['databricks-sql-access'] } },
     ],
     unityCatalog: emptyUnityCatalog(),
+    assets: {},
   };
 }
 

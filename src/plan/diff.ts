@@ -9,6 +9,7 @@ import type { Action, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
 import { diffUnityCatalog } from './unity-catalog-diff.js';
+import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 
 export interface DiffOptions extends IdentityDiffOptions {
   /** What earlier applied revisions declared: only those objects may be deleted. Default: nothing. */
@@ -17,11 +18,10 @@ export interface DiffOptions extends IdentityDiffOptions {
 
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
   const identity = diffIdentity(desired, live, options);
-  const unityCatalog = diffUnityCatalog(desired, live, {
-    inventory: options.inventory ?? EMPTY_INVENTORY,
-    identityActionIds: new Set(identity.map((action) => action.id)),
-  });
-  const actions = [...identity, ...unityCatalog.actions].sort(compareActions);
+  const identityActionIds = new Set(identity.map((action) => action.id));
+  const unityCatalog = diffUnityCatalog(desired, live, { inventory: options.inventory ?? EMPTY_INVENTORY, identityActionIds });
+  const assets = diffWorkspaceAssets(desired, live, { identityActionIds });
+  const actions = [...identity, ...unityCatalog.actions, ...assets].sort(compareActions);
   return { actions, summary: summarize(actions), issues: unityCatalog.issues };
 }
 

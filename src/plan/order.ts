@@ -20,6 +20,11 @@ export const KIND_RANK: Record<ActionKind, number> = {
   'catalog-isolation': 66,
   'external-location': 68,
   grants: 70,
+  warehouse: 80,
+  'cluster-policy': 82,
+  notebook: 84,
+  // Last: the groups must be visible in the workspace and the objects must exist.
+  permissions: 90,
 };
 
 /** The wave an action runs in: deletes after every create and update, in reverse rank. */

@@ -64,7 +64,7 @@ function convergedUnityCatalog(desired: DesiredState): LiveUnityCatalog {
 }
 
 function live(unityCatalog: LiveUnityCatalog, extra: Partial<LiveState> = {}): LiveState {
-  return { groups: [], users: [], servicePrincipals: [], workspaces: [], unityCatalog, ...extra };
+  return { groups: [], users: [], servicePrincipals: [], workspaces: [], unityCatalog, assets: {}, ...extra };
 }
 
 function ucActions(desired: DesiredState, state: LiveState, inventory?: Inventory): Action[] {

@@ -4,7 +4,16 @@
  * between two requests; the route wrapper consults them before auth and logic.
  */
 
-export type Family = 'oauth' | 'account-scim' | 'workspace-scim' | 'workspace-assignment' | 'unity-catalog';
+export type Family =
+  | 'oauth'
+  | 'account-scim'
+  | 'workspace-scim'
+  | 'workspace-assignment'
+  | 'unity-catalog'
+  | 'sql-warehouses'
+  | 'cluster-policies'
+  | 'workspace'
+  | 'permissions';
 
 export interface RateLimitKnob {
   requestsPerSecond: number;

@@ -3,12 +3,14 @@
  * families (OAuth M2M, account SCIM, workspace permission assignments,
  * workspace SCIM) and Unity Catalog (one metastore shared by every
  * workspace: catalogs, schemas, storage credentials, external locations,
- * grants, workspace bindings), written from shared/reference/databricks-api.md
- * as msw handlers and served over real HTTP.
+ * grants, workspace bindings), plus per-workspace SQL warehouses, cluster
+ * policies, notebooks/directories and their object ACLs, written from
+ * shared/reference/databricks-api.md as msw handlers and served over real HTTP.
  *
  * Routing convention: ONE server plays the account host and every workspace
  * host. Account APIs carry the account id in their path. Workspace-scoped APIs
- * (workspace SCIM, Unity Catalog, the workspace token endpoint `/oidc/v1/token`) name their
+ * (workspace SCIM, Unity Catalog, warehouses, policies, workspace objects,
+ * object permissions, the workspace token endpoint `/oidc/v1/token`) name their
  * workspace with the `X-Databricks-Workspace-Id` header, which real SDKs send
  * for unified hosts; a missing header answers 400, an unknown workspace 404.
  *
@@ -27,17 +29,49 @@
  * 404, `*_ALREADY_EXISTS` 409, `INVALID_PARAMETER_VALUE`/`INVALID_STATE`/
  * `PRINCIPAL_DOES_NOT_EXIST` 400, `PERMISSION_DENIED` 403); empty lists are
  * omitted from responses (`{}`), as proto3 JSON does.
+ *
+ * Workspace assets (state in `state.assets`, workspace-assets-state.ts) are
+ * workspace APIs too, logged as `sql-warehouses` (sql-warehouses.ts),
+ * `cluster-policies` (cluster-policies.ts), `workspace` (workspace-objects.ts)
+ * and `permissions` (permissions.ts); errors are `{"error_code","message"}`
+ * (validation 400 INVALID_PARAMETER_VALUE, duplicates 400
+ * RESOURCE_ALREADY_EXISTS, except policy names: 400 INVALID_PARAMETER_VALUE;
+ * unknown objects 404 RESOURCE_DOES_NOT_EXIST). Warehouse and policy `edit`
+ * are full replacements (omitted fields reset to defaults); policy
+ * definitions are stored reformatted; export adds the notebook source header;
+ * `/Workspace/x` is `/x`. Ids: warehouses 16 lowercase hex, policies 16
+ * uppercase hex, workspace objects int64 from 1000000000000001 (root 0), all
+ * unique across workspaces. Test API on `SimulatorState` (records are live,
+ * mutating one is drift):
+ * - `warehouses(ws)`, `findWarehouse(ws, name)`: `SqlWarehouse` {id, name,
+ *   clusterSize, minNumClusters, maxNumClusters, autoStopMins, enablePhoton,
+ *   enableServerlessCompute, warehouseType, spotInstancePolicy, channel,
+ *   tags: Record<string,string>, state, creatorName, createdAt}.
+ * - `clusterPolicies(ws)`, `findClusterPolicy(ws, name)`: `ClusterPolicy`
+ *   {id, name, definition (stored JSON string), description?, maxClustersPerUser?, ...}.
+ * - `workspaceObject(ws, path)`: `WorkspaceObject` {objectId (decimal
+ *   string), objectType, path (no `/Workspace`), language?, content? (utf8
+ *   as stored), createdAt, modifiedAt} or undefined;
+ *   `setNotebookSource(ws, path, utf8)` edits by hand and bumps modifiedAt.
+ * - `permissions(ws, 'warehouses'|'cluster-policies'|'notebooks'|'directories', objectId)`:
+ *   direct entries `{principal, kind: 'group'|'user'|'servicePrincipal', level}[]`
+ *   (copies; inherited `admins` is not included);
+ *   `setPermission(ws, type, objectId, entry)` sets one principal's level bypassing rules.
  */
 import type { RequestHandler } from 'msw';
 import { accountScimHandlers } from './account-scim.js';
 import { assignmentHandlers } from './assignments.js';
 import { AccessTokens, oauthHandlers } from './auth.js';
+import { clusterPolicyHandlers, POLICIES_PREFIX } from './cluster-policies.js';
 import { Faults, type FaultKnobs, type Family } from './faults.js';
 import { startMswHttpServer, type MswHttpServer } from './http-server.js';
+import { permissionHandlers, PERMISSIONS_PREFIX } from './permissions.js';
 import { ApiError, route, type RecordedRequest, type SimulatorContext } from './pipeline.js';
+import { sqlWarehouseHandlers, WAREHOUSES_PREFIX } from './sql-warehouses.js';
 import { SimulatorState } from './state.js';
 import { unityCatalogAccessHandlers } from './unity-catalog-access.js';
 import { UC_PREFIX, unityCatalogHandlers } from './unity-catalog.js';
+import { workspaceObjectHandlers, WORKSPACE_PREFIX } from './workspace-objects.js';
 import { workspaceScimHandlers } from './workspace-scim.js';
 
 export type { FaultKnobs, FaultMatch, Family, RateLimitKnob, ScriptedFailure } from './faults.js';
@@ -75,6 +109,16 @@ export type {
   UcStorageCredential,
 } from './uc-types.js';
 export { ACCOUNT_USERS, METASTORE_ID, UnityCatalogState } from './uc-state.js';
+export type { AclEntry, AclObjectType, PrincipalKind } from './acl-state.js';
+export { PERMISSION_LEVELS } from './acl-state.js';
+export type { ClusterPolicy, ClusterPolicySpec } from './policy-state.js';
+export { canonicalJson } from './policy-state.js';
+export type { SqlWarehouse, WarehouseChannel, WarehouseSpec, WarehouseState } from './warehouse-state.js';
+export { CLUSTER_SIZES } from './warehouse-state.js';
+export type { InheritedEntry } from './workspace-assets-state.js';
+export { WorkspaceAssets } from './workspace-assets-state.js';
+export type { NotebookLanguage, WorkspaceObject, WorkspaceObjectType } from './workspace-tree.js';
+export { MAX_NOTEBOOK_BYTES } from './workspace-objects.js';
 
 export interface SimulatorOptions {
   accountId?: string;
@@ -144,11 +188,19 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     ...workspaceScimHandlers(ctx),
     ...unityCatalogHandlers(ctx, ucPageSize),
     ...unityCatalogAccessHandlers(ctx, ucPageSize),
+    ...sqlWarehouseHandlers(ctx),
+    ...clusterPolicyHandlers(ctx),
+    ...workspaceObjectHandlers(ctx),
+    ...permissionHandlers(ctx),
     // Last: unmodelled routes under our prefixes answer 404 and are still recorded.
     notModelled(ctx, '*/api/2.0/accounts/:accountId/workspaces/:workspaceId/permissionassignments/*', 'workspace-assignment'),
     notModelled(ctx, '*/api/2.0/accounts/:accountId/scim/v2/*', 'account-scim'),
     notModelled(ctx, '*/api/2.0/preview/scim/v2/*', 'workspace-scim'),
     notModelled(ctx, `${UC_PREFIX}/*`, 'unity-catalog', 'header'),
+    notModelled(ctx, `${WAREHOUSES_PREFIX}/*`, 'sql-warehouses', 'header'),
+    notModelled(ctx, `${POLICIES_PREFIX}/*`, 'cluster-policies', 'header'),
+    notModelled(ctx, `${WORKSPACE_PREFIX}/*`, 'workspace', 'header'),
+    notModelled(ctx, `${PERMISSIONS_PREFIX}/*`, 'permissions', 'header'),
     notModelled(ctx, '*/oidc/*', 'oauth'),
   ];
 

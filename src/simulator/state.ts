@@ -5,9 +5,16 @@
  * drift by hand (mutating a returned record is allowed and is drift too).
  *
  * Methods that a handler maps to an HTTP error throw `SimulatorStateError`.
- * Unity Catalog lives in `state.uc` (see uc-state.ts).
+ * Unity Catalog lives in `state.uc` (see uc-state.ts); warehouses, cluster
+ * policies, notebooks and object ACLs in `state.assets`
+ * (workspace-assets-state.ts), with the test API re-exposed below.
  */
+import type { AclEntry, AclObjectType } from './acl-state.js';
+import type { ClusterPolicy } from './policy-state.js';
 import { UnityCatalogState } from './uc-state.js';
+import type { SqlWarehouse } from './warehouse-state.js';
+import { WorkspaceAssets } from './workspace-assets-state.js';
+import type { WorkspaceObject } from './workspace-tree.js';
 
 export type SystemGroupName = 'users' | 'admins';
 export type WorkspacePermission = 'USER' | 'ADMIN';
@@ -105,6 +112,8 @@ export class SimulatorState {
   readonly controller: AccountServicePrincipal;
   /** The account's Unity Catalog metastore, shared by every workspace. */
   readonly uc: UnityCatalogState;
+  /** Per-workspace SQL warehouses, cluster policies, notebooks and object ACLs. */
+  readonly assets: WorkspaceAssets;
 
   private readonly now: () => number;
   private nextId = FIRST_ID;
@@ -142,6 +151,7 @@ export class SimulatorState {
       principalPropagationMs: options.principalPropagationMs ?? (() => 0),
       storageCredentials: options.storageCredentials ?? [],
     });
+    this.assets = new WorkspaceAssets(this, this.now);
   }
 
   // ---- account principals -------------------------------------------------
@@ -349,6 +359,38 @@ export class SimulatorState {
   setEntitlements(workspaceId: string, principalId: string, entitlements: readonly string[]): void {
     const values = [...new Set(entitlements.filter((value) => value !== ''))];
     this.workspaceEntitlements(workspaceId).set(principalId, values);
+  }
+
+  // ---- workspace assets: the test API (records are live; mutating one is drift) --------
+
+  warehouses(workspaceId: string): SqlWarehouse[] {
+    return this.assets.warehouses(workspaceId);
+  }
+  findWarehouse(workspaceId: string, name: string): SqlWarehouse | undefined {
+    return this.assets.warehouses(workspaceId).find((warehouse) => warehouse.name === name);
+  }
+  clusterPolicies(workspaceId: string): ClusterPolicy[] {
+    return this.assets.clusterPolicies(workspaceId);
+  }
+  findClusterPolicy(workspaceId: string, name: string): ClusterPolicy | undefined {
+    return this.assets.clusterPolicies(workspaceId).find((policy) => policy.name === name);
+  }
+  /** `/Workspace/x` and `/x` are the same object. */
+  workspaceObject(workspaceId: string, path: string): WorkspaceObject | undefined {
+    return this.assets.tree(workspaceId).get(path);
+  }
+  /** Edits a notebook's stored source by hand; bumps `modifiedAt`. */
+  setNotebookSource(workspaceId: string, path: string, content: string): WorkspaceObject {
+    return this.assets.tree(workspaceId).setSource(path, content);
+  }
+  /** Direct ACL entries (copies) of an existing object; inherited ones are not included. */
+  permissions(workspaceId: string, objectType: AclObjectType, objectId: string | number): AclEntry[] {
+    return this.assets.permissions(workspaceId, objectType, String(objectId));
+  }
+  /** Sets one principal's direct level on an existing object without any other rule (unknown principals, any level). */
+  setPermission(workspaceId: string, objectType: AclObjectType, objectId: string | number, entry: AclEntry): void {
+    this.assets.requireObject(workspaceId, objectType, String(objectId));
+    this.assets.acls.set(workspaceId, objectType, String(objectId), entry);
   }
 
   // ---- internals ----------------------------------------------------------------

@@ -55,6 +55,24 @@ describe('onboarder validate', () => {
       edit: (t: string) => t.replace('group: acme-platform-admins', 'group: users'),
       expected: /customers\/acme\/customer\.yaml:23:\d+: spec\.personas\.admins(\.group)?: .*users/,
     },
+    {
+      name: 'an invalid warehouse size',
+      file: 'customers/acme/customer.yaml',
+      edit: (t: string) => t.replace('size: Medium', 'size: Huge'),
+      expected: /customers\/acme\/customer\.yaml:\d+:\d+: spec\.warehouses\[0\]\.size: .*Huge|customers\/acme\/customer\.yaml:\d+:\d+: spec\.warehouses\[0\]\.size: /,
+    },
+    {
+      name: 'a permission level the object type does not have',
+      file: 'customers/acme/customer.yaml',
+      edit: (t: string) => t.replace('levels: { engineers: CAN_EDIT }', 'levels: { engineers: CAN_USE }'),
+      expected: /customers\/acme\/customer\.yaml:\d+:\d+: spec\.notebooks\[0\]\.levels\.engineers: /,
+    },
+    {
+      name: 'a missing notebook source',
+      file: 'customers/acme/customer.yaml',
+      edit: (t: string) => t.replace('source: customers/acme/notebooks/getting-started.py', 'source: customers/acme/notebooks/missing.py'),
+      expected: /customers\/acme\/customer\.yaml:\d+:\d+: spec\.notebooks\[0\]\.source: notebook source "customers\/acme\/notebooks\/missing\.py" not found/,
+    },
   ])('rejects $name with a located message and exit 1', async ({ file, edit, expected }) => {
     const dir = await brokenExample(file, edit);
     const run = await runCli(['validate', dir]);

@@ -42,5 +42,5 @@ export function desiredState(groups: DesiredGroup[], principals: DesiredPrincipa
 }
 
 export function emptyLive(): LiveState {
-  return { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1001', assignments: [], entitlements: {} }], unityCatalog: emptyUnityCatalog() };
+  return { groups: [], users: [], servicePrincipals: [], workspaces: [{ name: 'prod', workspaceId: '1001', assignments: [], entitlements: {} }], unityCatalog: emptyUnityCatalog(), assets: {} };
 }

@@ -17,7 +17,7 @@ export interface WarehouseInfo extends WarehouseSpec {
 }
 
 const PATH = '/api/2.0/sql/warehouses';
-const PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 
 const warehouseSchema = z
   .looseObject({
@@ -57,7 +57,10 @@ const anyBody = z.unknown();
 export class SqlWarehouses {
   private readonly call;
 
-  constructor(options: WorkspaceClientOptions) {
+  constructor(
+    options: WorkspaceClientOptions,
+    private readonly pageSize = DEFAULT_PAGE_SIZE,
+  ) {
     this.call = workspaceRequester(options, 'sql-warehouses');
   }
 
@@ -66,7 +69,7 @@ export class SqlWarehouses {
     const all: WarehouseInfo[] = [];
     const seen = new Set<string>();
     for (let token: string | undefined; ; ) {
-      const page = await this.call({ method: 'GET', path: PATH, schema: listSchema, query: { page_size: PAGE_SIZE, page_token: token } });
+      const page = await this.call({ method: 'GET', path: PATH, schema: listSchema, query: { page_size: this.pageSize, page_token: token } });
       all.push(...(page.warehouses ?? []));
       token = page.next_page_token ?? undefined;
       if (!token || seen.has(token)) return all;

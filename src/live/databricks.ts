@@ -14,6 +14,7 @@ import { ClusterPolicies } from './cluster-policies.js';
 import { ObjectPermissions } from './permissions.js';
 import { SqlWarehouses } from './sql-warehouses.js';
 import { UnityCatalog } from './unity-catalog.js';
+import type { WorkspaceClientOptions } from './workspace-api.js';
 import { WorkspaceObjects } from './workspace-objects.js';
 import { normalizeBaseUrl } from './url.js';
 import { WorkspaceAssignments } from './workspace-assignment.js';
@@ -89,30 +90,26 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
   const pageSize = options.scimPageSize === undefined ? {} : { pageSize: options.scimPageSize };
   const account = new AccountScim({ http, auth: tokens.account, baseUrl: accountHost, accountId: options.accountId, ...pageSize });
 
-  const workspaces = new Map<string, WorkspaceScim>();
+  /** One client set per workspace (host and id), built on first use: the token source and pool are shared. */
+  const perWorkspace = <T>(build: (options: WorkspaceClientOptions) => T) => {
+    const built = new Map<string, T>();
+    return (workspace: WorkspaceRef): T => {
+      const host = hostOf(workspace);
+      const key = `${host}|${workspace.workspaceId}`;
+      let clients = built.get(key);
+      if (!clients) {
+        clients = build({ http, auth: tokens.workspace(host, workspace.workspaceId), baseUrl: host, workspaceId: workspace.workspaceId });
+        built.set(key, clients);
+      }
+      return clients;
+    };
+  };
   const assignments = new Map<string, WorkspaceAssignments>();
-  const unityCatalogs = new Map<string, UnityCatalog>();
-  const assetClients = new Map<string, WorkspaceAssetClients>();
 
   return {
     http,
     account,
-    workspace(workspace) {
-      const host = hostOf(workspace);
-      const key = `${host}|${workspace.workspaceId}`;
-      let client = workspaces.get(key);
-      if (!client) {
-        client = new WorkspaceScim({
-          http,
-          auth: tokens.workspace(host, workspace.workspaceId),
-          baseUrl: host,
-          workspaceId: workspace.workspaceId,
-          ...pageSize,
-        });
-        workspaces.set(key, client);
-      }
-      return client;
-    },
+    workspace: perWorkspace((clientOptions) => new WorkspaceScim({ ...clientOptions, ...pageSize })),
     assignments(workspaceId) {
       let client = assignments.get(workspaceId);
       if (!client) {
@@ -121,32 +118,13 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
       }
       return client;
     },
-    unityCatalog(workspace) {
-      const host = hostOf(workspace);
-      const key = `${host}|${workspace.workspaceId}`;
-      let client = unityCatalogs.get(key);
-      if (!client) {
-        client = new UnityCatalog({ http, auth: tokens.workspace(host, workspace.workspaceId), baseUrl: host, workspaceId: workspace.workspaceId });
-        unityCatalogs.set(key, client);
-      }
-      return client;
-    },
-    workspaceAssets(workspace) {
-      const host = hostOf(workspace);
-      const key = `${host}|${workspace.workspaceId}`;
-      let clients = assetClients.get(key);
-      if (!clients) {
-        const options = { http, auth: tokens.workspace(host, workspace.workspaceId), baseUrl: host, workspaceId: workspace.workspaceId };
-        clients = {
-          warehouses: new SqlWarehouses(options),
-          clusterPolicies: new ClusterPolicies(options),
-          objects: new WorkspaceObjects(options),
-          permissions: new ObjectPermissions(options),
-        };
-        assetClients.set(key, clients);
-      }
-      return clients;
-    },
+    unityCatalog: perWorkspace((clientOptions) => new UnityCatalog(clientOptions)),
+    workspaceAssets: perWorkspace((clientOptions) => ({
+      warehouses: new SqlWarehouses(clientOptions),
+      clusterPolicies: new ClusterPolicies(clientOptions),
+      objects: new WorkspaceObjects(clientOptions),
+      permissions: new ObjectPermissions(clientOptions),
+    })),
     describeAuth: () => tokens.account.describe(),
     close: () => http.close(),
   };

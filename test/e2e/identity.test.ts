@@ -2,20 +2,11 @@
  * Identity onboarding end to end: the real CLI against the simulator over
  * real HTTP, from the bundled example and from hand-made drift.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useExampleAccount } from '../support/example-account.js';
 
-let account: SimulatedAccount;
-let dir: string;
-
-beforeEach(async () => {
-  account = await startSimulatedAccount();
-  dir = await copyWithoutHosts();
-});
-afterEach(() => account.close());
-
-const plan = (...flags: string[]) => runCli(['plan', dir, ...flags], account.env);
-const apply = () => runCli(['apply', dir], account.env);
+const example = useExampleAccount();
+const { plan, apply } = example;
 
 describe('the bundled example', () => {
   it('converges with apply, after which plan is empty', async () => {
@@ -28,7 +19,7 @@ describe('the bundled example', () => {
     expect(applied.code).toBe(0);
     expect(applied.stdout).toContain('0 failed, 0 skipped');
 
-    const { sim } = account;
+    const { sim } = example.account;
     const analysts = sim.state.findGroup('customer-acme-analysts');
     expect(analysts).toBeDefined();
     const memberNames = sim.state.members(analysts!.id).map((id) => {
@@ -60,7 +51,7 @@ describe('hand-made drift', () => {
   });
 
   it('a removed member, an added entitlement and a deleted group show in plan exactly, and apply repairs them', async () => {
-    const { state } = account.sim;
+    const { state } = example.account.sim;
     const workspaceId = '1234567890123456';
     const analysts = state.findGroup('customer-acme-analysts')!;
     const jane = state.findUser('jane.doe@acmecorp.com')!;

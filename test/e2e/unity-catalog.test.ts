@@ -7,30 +7,21 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { connectLive } from '../../src/connect.js';
 import { applyPass } from '../../src/loop/reconciler.js';
 import { loadOrThrow } from '../../src/main.js';
-import { copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { useExampleAccount } from '../support/example-account.js';
 
 const PROD = '1234567890123456';
 
-let account: SimulatedAccount;
-let dir: string;
-
-beforeEach(async () => {
-  account = await startSimulatedAccount();
-  dir = await copyWithoutHosts();
-});
-afterEach(() => account.close());
-
-const plan = (...flags: string[]) => runCli(['plan', dir, ...flags], account.env);
-const apply = () => runCli(['apply', dir], account.env);
-const writes = () => account.sim.requests.filter((r) => r.method !== 'GET');
+const example = useExampleAccount();
+const { plan, apply } = example;
+const writes = () => example.account.sim.requests.filter((r) => r.method !== 'GET');
 
 async function editAcme(edit: (text: string) => string): Promise<void> {
-  const file = path.join(dir, 'customers/acme/customer.yaml');
+  const file = path.join(example.dir, 'customers/acme/customer.yaml');
   await writeFile(file, edit(await readFile(file, 'utf8')));
 }
 
@@ -40,7 +31,7 @@ describe("the example's Unity Catalog objects", () => {
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
 
-    const uc = account.sim.state.uc;
+    const uc = example.account.sim.state.uc;
     const catalog = uc.catalog('customer_acme');
     expect(catalog).toMatchObject({ comment: 'Acme Corp customer catalog', isolationMode: 'ISOLATED' });
     expect(uc.bindings('customer_acme')).toEqual([{ workspaceId: PROD, bindingType: 'BINDING_TYPE_READ_WRITE' }]);
@@ -80,10 +71,10 @@ describe("the example's Unity Catalog objects", () => {
 
   it('reads the grants of each securable with one request, and never writes on a no-op plan', async () => {
     expect((await apply()).code).toBe(0);
-    account.sim.clearRequests();
+    example.account.sim.clearRequests();
     expect((await plan('--detailed-exitcode')).code).toBe(0);
     expect(writes()).toEqual([]);
-    const grantReads = account.sim.requests.filter((r) => r.path.includes('/unity-catalog/permissions/'));
+    const grantReads = example.account.sim.requests.filter((r) => r.path.includes('/unity-catalog/permissions/'));
     // acme: catalog + 4 schemas + 1 location; globex: catalog + 2 schemas.
     expect(grantReads.map((r) => decodeURIComponent(r.path.split('/permissions/')[1]!)).sort()).toEqual([
       'catalog/customer_acme',
@@ -102,8 +93,8 @@ describe("the example's Unity Catalog objects", () => {
 describe('grants made by hand', () => {
   it('are revoked on the next apply, the plan naming the outside principal', async () => {
     expect((await apply()).code).toBe(0);
-    const outsider = account.sim.state.createUser({ userName: 'mallory@example.com' });
-    account.sim.state.uc.grant('catalog', 'customer_acme', outsider.userName, ['SELECT']);
+    const outsider = example.account.sim.state.createUser({ userName: 'mallory@example.com' });
+    example.account.sim.state.uc.grant('catalog', 'customer_acme', outsider.userName, ['SELECT']);
 
     const planned = await plan('--detailed-exitcode');
     expect(planned.code).toBe(2);
@@ -111,20 +102,20 @@ describe('grants made by hand', () => {
     expect(planned.stdout).toContain('- mallory@example.com: SELECT (not managed by onboarder)');
 
     expect((await apply()).code).toBe(0);
-    expect(account.sim.state.uc.grants('catalog', 'customer_acme').map((a) => a.principal)).not.toContain('mallory@example.com');
+    expect(example.account.sim.state.uc.grants('catalog', 'customer_acme').map((a) => a.principal)).not.toContain('mallory@example.com');
     expect((await plan('--detailed-exitcode')).code).toBe(0);
   });
 
   it('are left alone under grants: additive, while missing ones are still added', async () => {
     await editAcme((text) => text.replace('grants: authoritative', 'grants: additive'));
     expect((await apply()).code).toBe(0);
-    const outsider = account.sim.state.createUser({ userName: 'mallory@example.com' });
-    account.sim.state.uc.grant('catalog', 'customer_acme', outsider.userName, ['SELECT']);
-    account.sim.state.uc.setGrants('schema', 'customer_acme.sales', []);
+    const outsider = example.account.sim.state.createUser({ userName: 'mallory@example.com' });
+    example.account.sim.state.uc.grant('catalog', 'customer_acme', outsider.userName, ['SELECT']);
+    example.account.sim.state.uc.setGrants('schema', 'customer_acme.sales', []);
 
     expect((await apply()).code).toBe(0);
-    expect(account.sim.state.uc.grants('catalog', 'customer_acme')).toContainEqual({ principal: 'mallory@example.com', privileges: ['SELECT'] });
-    expect(account.sim.state.uc.grants('schema', 'customer_acme.sales')).toHaveLength(2);
+    expect(example.account.sim.state.uc.grants('catalog', 'customer_acme')).toContainEqual({ principal: 'mallory@example.com', privileges: ['SELECT'] });
+    expect(example.account.sim.state.uc.grants('schema', 'customer_acme.sales')).toHaveLength(2);
     expect((await plan('--detailed-exitcode')).code).toBe(0);
   });
 });
@@ -151,14 +142,14 @@ describe('bad input touching Unity Catalog', () => {
     expect(applied.code).toBe(1);
     expect(applied.stderr).toContain('spec.externalLocations[0].grants.scientists[0]');
     expect(applied.stderr).toContain('"customer_acme.finance", which customer "acme" does not declare');
-    expect(account.sim.requests).toEqual([]);
+    expect(example.account.sim.requests).toEqual([]);
   });
 });
 
 describe('drift in the catalog itself', () => {
   it('re-binds and re-isolates a catalog opened by hand, and recreates a dropped schema', async () => {
     expect((await apply()).code).toBe(0);
-    const uc = account.sim.state.uc;
+    const uc = example.account.sim.state.uc;
     uc.updateCatalog('customer_acme', { isolationMode: 'OPEN' });
     uc.updateBindings('catalog', 'customer_acme', { remove: [PROD] });
     uc.deleteSchema('customer_acme.marketing');
@@ -179,7 +170,7 @@ describe('drift in the catalog itself', () => {
 
   it('repairs a catalog isolated away from its home workspace over two passes', async () => {
     expect((await apply()).code).toBe(0);
-    const uc = account.sim.state.uc;
+    const uc = example.account.sim.state.uc;
     uc.updateBindings('catalog', 'customer_acme', { remove: [PROD] });
     uc.setGrants('catalog', 'customer_acme', []);
 
@@ -193,11 +184,11 @@ describe('drift in the catalog itself', () => {
 
 describe('a principal Unity Catalog cannot see yet', () => {
   async function reconcile(visibilityTimeoutMs: number) {
-    const config = parseConfig(['apply', dir], account.env, false).config!;
+    const config = parseConfig(['apply', example.dir], example.account.env, false).config!;
     const logger = pino({ level: 'silent' });
     const connection = connectLive(config, { logger, visibilityTimeoutMs });
     try {
-      const desired = await loadOrThrow(dir);
+      const desired = await loadOrThrow(example.dir);
       return await applyPass(desired, { live: connection.port, logger, diffOptions: { principals: 'create' } });
     } finally {
       await connection.close();
@@ -205,23 +196,23 @@ describe('a principal Unity Catalog cannot see yet', () => {
   }
 
   it('is waited for while identity propagates, and the grants then land', async () => {
-    account.sim.faults.principalPropagationMs = 1_500;
+    example.account.sim.faults.principalPropagationMs = 1_500;
     const { report } = await reconcile(20_000);
     expect(report?.failed).toBe(0);
-    expect(account.sim.state.uc.grants('catalog', 'customer_acme')).toHaveLength(5);
-    const refused = account.sim.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/permissions/') && r.status === 400);
+    expect(example.account.sim.state.uc.grants('catalog', 'customer_acme')).toHaveLength(5);
+    const refused = example.account.sim.requests.filter((r) => r.method === 'PATCH' && r.path.includes('/permissions/') && r.status === 400);
     expect(refused.length).toBeGreaterThan(0);
   });
 
   it('is reported as not yet visible once the wait is over, and converges on a later pass', async () => {
-    account.sim.faults.principalPropagationMs = 60_000;
+    example.account.sim.faults.principalPropagationMs = 60_000;
     const { report } = await reconcile(1_000);
     const failed = report!.results.filter((r) => r.outcome === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((r) => r.action.kind === 'grants')).toBe(true);
     expect(failed[0]!.error).toMatch(/exists in the account but is not yet visible to Unity Catalog .*retried on the next reconcile/);
 
-    account.sim.faults.principalPropagationMs = 0;
+    example.account.sim.faults.principalPropagationMs = 0;
     expect((await reconcile(1_000)).report?.failed).toBe(0);
     expect((await plan('--detailed-exitcode')).code).toBe(0);
   });

@@ -2,26 +2,17 @@
  * SQL warehouses, cluster policies, template notebooks and their
  * permissions end to end: the real CLI against the simulator over real HTTP.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useExampleAccount } from '../support/example-account.js';
 
 const PROD = '1234567890123456';
 const WAREHOUSE = 'customer-acme-analytics';
 const POLICY = 'customer-acme-policy';
 const NOTEBOOK = '/Workspace/Customers/Acme/Getting Started';
 
-let account: SimulatedAccount;
-let dir: string;
-
-beforeEach(async () => {
-  account = await startSimulatedAccount();
-  dir = await copyWithoutHosts();
-});
-afterEach(() => account.close());
-
-const plan = (...flags: string[]) => runCli(['plan', dir, ...flags], account.env);
-const apply = () => runCli(['apply', dir], account.env);
-const state = () => account.sim.state;
+const example = useExampleAccount();
+const { plan, apply } = example;
+const state = () => example.account.sim.state;
 const groupLevels = (type: 'warehouses' | 'cluster-policies' | 'notebooks', id: string) =>
   state()
     .permissions(PROD, type, id)
@@ -74,12 +65,12 @@ describe("the example's workspace assets", () => {
     ]);
     expect(state().findWarehouse(PROD, 'customer-globex-bi')?.tags).toEqual({ customer_id: 'globex_corp', environment: 'production' });
 
-    account.sim.clearRequests();
+    example.account.sim.clearRequests();
     const again = await plan('--detailed-exitcode');
     expect(again.stdout).toContain('No changes.');
     expect(again.code).toBe(0);
     // Unchanged notebooks cost no write: the no-op plan only reads.
-    expect(account.sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(example.account.sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });
 

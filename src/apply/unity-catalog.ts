@@ -77,22 +77,32 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
   return async (op) => {
     const uc = options.client(op.via);
     switch (op.type) {
-      case 'createCatalog':
-        return adoptExisting(
-          () => uc.createCatalog({ name: op.name, ...(op.comment === undefined ? {} : { comment: op.comment }) }),
+      case 'createCatalog': {
+        const comment = op.comment === undefined ? {} : { comment: op.comment };
+        const adopted = await adoptExisting(
+          () => uc.createCatalog({ name: op.name, ...comment }),
           async () => (await uc.getCatalog(op.name)) !== null,
         );
+        // An adopted object gets the declared fields the create would have set.
+        if (adopted && op.comment !== undefined) await uc.updateCatalog(op.name, comment);
+        return;
+      }
       case 'updateCatalog':
         await uc.updateCatalog(op.name, { comment: op.comment });
         return;
       case 'setCatalogIsolation':
         await uc.updateCatalog(op.name, { isolation: op.isolation });
         return;
-      case 'createSchema':
-        return adoptExisting(
-          () => uc.createSchema({ catalogName: op.catalog, name: op.name, ...(op.comment === undefined ? {} : { comment: op.comment }) }),
+      case 'createSchema': {
+        const comment = op.comment === undefined ? {} : { comment: op.comment };
+        // Also the `default` schema, which every new catalog already has.
+        const adopted = await adoptExisting(
+          () => uc.createSchema({ catalogName: op.catalog, name: op.name, ...comment }),
           async () => (await uc.listSchemas(op.catalog)).some((s) => s.name.toLowerCase() === op.name.toLowerCase()),
         );
+        if (adopted && op.comment !== undefined) await uc.updateSchema(`${op.catalog}.${op.name}`, comment);
+        return;
+      }
       case 'updateSchema':
         await uc.updateSchema(op.fullName, { comment: op.comment });
         return;
@@ -104,18 +114,15 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
           add: op.add.map((b) => ({ workspaceId: b.workspaceId, bindingType: b.bindingType })),
           remove: op.remove.map((b) => b.workspaceId),
         });
-      case 'createExternalLocation':
-        return adoptExisting(
-          () =>
-            uc.createExternalLocation({
-              name: op.name,
-              url: op.url,
-              credentialName: op.credential,
-              readOnly: op.readOnly,
-              ...(op.comment === undefined ? {} : { comment: op.comment }),
-            }),
+      case 'createExternalLocation': {
+        const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...(op.comment === undefined ? {} : { comment: op.comment }) };
+        const adopted = await adoptExisting(
+          () => uc.createExternalLocation({ name: op.name, ...fields }),
           async () => (await uc.getExternalLocation(op.name)) !== null,
         );
+        if (adopted) await uc.updateExternalLocation(op.name, fields);
+        return;
+      }
       case 'updateExternalLocation': {
         const { credential, ...rest } = op.patch;
         await uc.updateExternalLocation(op.name, { ...rest, ...(credential === undefined ? {} : { credentialName: credential }) });
@@ -130,13 +137,17 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
   };
 }
 
-/** Creates; when the service says it exists (409) or the answer was lost, checks and adopts it. */
-async function adoptExisting(create: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<void> {
+/**
+ * Creates; when the service says it exists (409) or the answer was lost,
+ * checks and adopts it. Returns true when it adopted an existing object.
+ */
+async function adoptExisting(create: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<boolean> {
   try {
     await create();
+    return false;
   } catch (error) {
     const maybeExists = error instanceof ApiError && (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode));
-    if (maybeExists && (await exists())) return;
+    if (maybeExists && (await exists())) return true;
     throw error;
   }
 }

@@ -293,6 +293,27 @@ describe('UnityCatalog wire details', () => {
     ]);
   });
 
+  it('round-trips workspace ids beyond 2^53 through the simulator', async () => {
+    // The neighbour is what BIG becomes as a JS number: binding it instead would pass a looser check.
+    const NEIGHBOUR = '9007199254740992';
+    const sim = createSimulator({ workspaces: [{ workspaceId: BIG }, { workspaceId: NEIGHBOUR }] });
+    await sim.listen();
+    const t = testHttp();
+    try {
+      const uc = new UnityCatalog({ http: t.http, auth: patTokenSource(DEFAULT_PAT), baseUrl: sim.url, workspaceId: BIG });
+      await uc.createCatalog({ name: 'acme' });
+      await uc.updateBindings('catalog', 'acme', { add: [{ workspaceId: BIG, bindingType: 'READ_ONLY' }], remove: [] });
+      expect(sim.state.uc.bindings('acme')).toEqual([{ workspaceId: BIG, bindingType: 'BINDING_TYPE_READ_ONLY' }]);
+      expect(await uc.getBindings('catalog', 'acme')).toEqual([{ workspaceId: BIG, bindingType: 'READ_ONLY' }]);
+
+      await uc.updateBindings('catalog', 'acme', { add: [{ workspaceId: NEIGHBOUR, bindingType: 'READ_WRITE' }], remove: [BIG] });
+      expect(await uc.getBindings('catalog', 'acme')).toEqual([{ workspaceId: NEIGHBOUR, bindingType: 'READ_WRITE' }]);
+    } finally {
+      await t.http.close();
+      await sim.close();
+    }
+  });
+
   it('leaves empty add and remove lists out of a grants PATCH', async () => {
     const uc = client();
     const recorded = useRecorded(mock.server, http.patch(`${UC}/permissions/schema/acme.raw`, () => HttpResponse.json({})));

@@ -13,10 +13,12 @@ export const KIND_RANK: Record<ActionKind, number> = {
   'workspace-assignment': 30,
   membership: 40,
   entitlements: 50,
+  // Opening a catalog is a `catalog` update: it must come before bindings are removed.
   catalog: 60,
+  // Bindings before schema writes (a READ_ONLY home binding refuses them) and before isolation.
+  'catalog-bindings': 61,
   schema: 62,
-  // Bindings before isolation: turning a catalog ISOLATED hides it from every unbound workspace.
-  'catalog-bindings': 64,
+  // Turning a catalog ISOLATED hides it from every unbound workspace: last, once they are bound.
   'catalog-isolation': 66,
   'external-location': 68,
   grants: 70,

@@ -85,11 +85,11 @@ describe('Unity Catalog diff on an empty metastore', () => {
     const acme = plan.actions.filter((a) => a.customer === 'acme' && UC_KINDS.has(a.kind));
     expect(acme.map((a) => `${a.change} ${a.id}`)).toEqual([
       'create catalog:customer_acme',
+      'update catalog-bindings:customer_acme',
       'create schema:customer_acme.curated',
       'create schema:customer_acme.marketing',
       'create schema:customer_acme.raw',
       'create schema:customer_acme.sales',
-      'update catalog-bindings:customer_acme',
       'update catalog-isolation:customer_acme',
       'create external-location:customer_acme_raw_data',
       'update grants:catalog customer_acme',
@@ -209,8 +209,8 @@ describe('Unity Catalog diff against a converged metastore', () => {
     const actions = ucActions(noComments, live(uc));
     expect(actions.map((a) => `${a.change} ${a.id}`)).toEqual([
       'update catalog:customer_acme',
-      'update schema:customer_acme.sales',
       'update catalog-bindings:customer_acme',
+      'update schema:customer_acme.sales',
       'update catalog-isolation:customer_acme',
       'update external-location:customer_acme_raw_data',
     ]);
@@ -225,6 +225,20 @@ describe('Unity Catalog diff against a converged metastore', () => {
     });
     expect(find('catalog-isolation:customer_acme').dependsOn).toEqual(['catalog-bindings:customer_acme']);
     expect(find('external-location:customer_acme_raw_data').op).toMatchObject({ patch: { readOnly: false } });
+  });
+
+  it('opens a catalog before removing the binding that keeps it reachable', () => {
+    const uc = convergedUnityCatalog(example);
+    const opened = withCustomer(example, 'acme', (c) => {
+      c.catalog!.isolation = 'OPEN';
+      c.catalog!.bindings = {};
+    });
+    const actions = ucActions(opened, live(uc));
+    expect(actions.map((a) => `${a.change} ${a.kind} ${a.id}`)).toEqual([
+      'update catalog catalog-isolation:customer_acme',
+      'update catalog-bindings catalog-bindings:customer_acme',
+    ]);
+    expect(waveOf(actions[0]!)).toBeLessThan(waveOf(actions[1]!));
   });
 
   it('repairs only the bindings of a catalog isolated away from its home workspace', () => {

@@ -66,7 +66,11 @@ function diffCustomer(context: Context, customer: DesiredCustomer): void {
   if (customer.catalog) {
     const liveCatalog = context.live.unityCatalog.catalogs.find((c) => sameName(c.name, customer.catalog!.name));
     // An isolated catalog hidden from the home workspace: only its bindings can be read and repaired this pass.
-    if (liveCatalog && !liveCatalog.accessible) diffBindings(context, customer, customer.catalog, liveCatalog, via, undefined);
+    if (liveCatalog && !liveCatalog.accessible) {
+      // Reach it again first: bind the home workspace (even if only to open the catalog next pass).
+      const repair = { ...customer.catalog, bindings: { ...customer.catalog.bindings, [via]: 'READ_WRITE' as const } };
+      diffBindings(context, customer, repair, liveCatalog, via, undefined);
+    }
     else targets.push(...diffCatalog(context, customer, customer.catalog, liveCatalog, via));
   }
   for (const location of customer.externalLocations) {
@@ -120,14 +124,16 @@ function diffCatalog(
   const bindingsId = diffBindings(context, customer, catalog, live, via, createdBy);
   const liveIsolation = live?.isolation ?? 'OPEN';
   if (catalog.isolation !== liveIsolation) {
+    // Isolating waits for the bindings; opening goes first (kind `catalog`), while the home workspace is still bound.
+    const isolating = catalog.isolation === 'ISOLATED';
     actions.push({
       ...base,
-      kind: 'catalog-isolation',
+      kind: isolating ? 'catalog-isolation' : 'catalog',
       id: `catalog-isolation:${catalog.name}`,
       change: 'update',
       before: { isolation: liveIsolation },
       after: { isolation: catalog.isolation },
-      dependsOn: [createdBy, bindingsId].filter(isDefined).sort(),
+      dependsOn: isolating ? [createdBy, bindingsId].filter(isDefined).sort() : [],
       op: { type: 'setCatalogIsolation', via, name: live?.name ?? catalog.name, isolation: catalog.isolation },
     });
   }

@@ -19,6 +19,8 @@ export interface CallResult {
   // Tests inspect arbitrary JSON; `any` keeps assertions readable.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
+  /** The body as sent: JSON.parse rounds int64 values above 2^53. */
+  text: string;
 }
 
 export async function call(sim: Simulator, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
@@ -33,7 +35,7 @@ export async function call(sim: Simulator, method: string, path: string, options
   }
   const response = await request(new URL(path, sim.url), { method: method as 'GET', headers, ...(body === undefined ? {} : { body }) });
   const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown) };
+  return { status: response.statusCode, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as unknown), text };
 }
 
 export const patchOp = (...operations: Record<string, unknown>[]) => ({

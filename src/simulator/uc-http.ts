@@ -7,6 +7,11 @@
  * (isolated and unbound, still within `listLagMs`). That is why a page may be
  * empty yet carry `next_page_token`, as on Databricks; clients must stop only
  * when the token is absent. The token is opaque (base64url JSON).
+ *
+ * Workspace ids are int64 and real ones exceed 2^53, so routes name their
+ * int64 keys (`int64Keys`): bodies are read with those values as decimal
+ * strings and answers written with them as bare numbers, never through a JS
+ * number.
  */
 import { HttpResponse } from 'msw';
 import type { z } from 'zod';
@@ -21,12 +26,18 @@ export function invalid(message: string): ApiError {
   return new ApiError(400, 'INVALID_PARAMETER_VALUE', message);
 }
 
-export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+export interface JsonOptions {
+  /** Keys whose integer values (or arrays of them) are int64: read as decimal strings, never as JS numbers. */
+  int64Keys?: readonly string[];
+}
+
+export async function readBody<T>(request: Request, schema: z.ZodType<T>, options: JsonOptions = {}): Promise<T> {
   const text = await request.text();
   let raw: unknown = {};
   if (text.trim() !== '') {
+    const quoted = retypeInt64(text, options.int64Keys ?? [], 'quote');
     try {
-      raw = JSON.parse(text) as unknown;
+      raw = JSON.parse(quoted) as unknown;
     } catch {
       throw new ApiError(400, 'MALFORMED_REQUEST', 'Request body is not valid JSON.');
     }
@@ -89,11 +100,94 @@ export function paginate<T>(url: URL, sorted: readonly T[], keyOf: (item: T) => 
 }
 
 /** UC omits empty repeated fields (proto3 JSON): an empty page is `{}` or just the token. */
-export function pageResponse<T>(field: string, page: Page<T>, render: (item: T) => unknown): Response {
+export function pageResponse<T>(field: string, page: Page<T>, render: (item: T) => unknown, options: JsonOptions = {}): Response {
   const body: Record<string, unknown> = {};
   if (page.items.length > 0) body[field] = page.items.map(render);
   if (page.nextPageToken !== undefined) body.next_page_token = page.nextPageToken;
-  return HttpResponse.json(body);
+  return jsonResponse(body, options);
+}
+
+/**
+ * `HttpResponse.json`, except that decimal-string values under `int64Keys`
+ * are written as bare JSON numbers: an id above 2^53 must not pass through a
+ * JS number on its way out.
+ */
+export function jsonResponse(body: unknown, options: JsonOptions = {}): Response {
+  const text = retypeInt64(JSON.stringify(body), options.int64Keys ?? [], 'unquote');
+  return new HttpResponse(text, { headers: { 'Content-Type': 'application/json' } });
+}
+
+const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+const DECIMAL_STRING = /^"-?\d+"$/;
+
+/**
+ * Rewrites the values of `keys` in JSON text: `quote` turns integer literals
+ * into strings (requests), `unquote` turns decimal strings into literals
+ * (responses). A value counts when it is the key's value or an element of an
+ * array that is. Text that is not JSON passes through for JSON.parse to refuse.
+ *
+ * Quoting would hide a client that sends int64s as strings, so `quote`
+ * refuses string values under `keys` (the routes have always refused them).
+ */
+function retypeInt64(text: string, keys: readonly string[], mode: 'quote' | 'unquote'): string {
+  if (keys.length === 0) return text;
+  // One frame per open object or array: the key a value there belongs to.
+  const frames: { array: boolean; key: string | undefined; expectKey: boolean }[] = [];
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i]!;
+    const top = frames.at(-1);
+    if (char === '"') {
+      const end = stringEnd(text, i);
+      const literal = text.slice(i, end);
+      i = end;
+      if (top && !top.array && top.expectKey) {
+        top.key = decodeKey(literal);
+        top.expectKey = false;
+        out += literal;
+      } else if (top?.key === undefined || !keys.includes(top.key)) {
+        out += literal;
+      } else if (mode === 'quote') {
+        throw invalid(`Invalid request: ${top.key}: expected an int64 number, received a string`);
+      } else {
+        out += DECIMAL_STRING.test(literal) ? literal.slice(1, -1) : literal;
+      }
+    } else if (char === '{' || char === '[') {
+      frames.push({ array: char === '[', key: char === '[' ? top?.key : undefined, expectKey: char === '{' });
+      out += char;
+      i += 1;
+    } else if (char === '}' || char === ']') {
+      frames.pop();
+      out += char;
+      i += 1;
+    } else if (char === '-' || (char >= '0' && char <= '9')) {
+      NUMBER.lastIndex = i;
+      const literal = NUMBER.exec(text)?.[0] ?? char;
+      i += literal.length;
+      out += mode === 'quote' && /^-?\d+$/.test(literal) && top?.key !== undefined && keys.includes(top.key) ? `"${literal}"` : literal;
+    } else {
+      if (char === ',' && top && !top.array) top.expectKey = true;
+      out += char;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+function decodeKey(literal: string): string | undefined {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Index just past the closing quote of the string starting at `start` (or the end of malformed text). */
+function stringEnd(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  return Math.min(i + 1, text.length);
 }
 
 function encodeToken(after: string): string {

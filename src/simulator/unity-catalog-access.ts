@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { route, type SimulatorContext } from './pipeline.js';
 import { catalogOf, requireAccess, UC_PREFIX } from './unity-catalog.js';
 import type { PrivilegeAssignment } from './uc-grants.js';
-import { grantsPageSize, invalid, listPageSize, paginate, pageResponse, readBody } from './uc-http.js';
+import { grantsPageSize, invalid, jsonResponse, listPageSize, paginate, pageResponse, readBody } from './uc-http.js';
 import { SECURABLE_TYPES, type SecurableType } from './uc-privileges.js';
 import type { BindableType, BindingType, UcBinding } from './uc-types.js';
 
@@ -32,8 +32,9 @@ const permissionsUpdate = z.looseObject({
   omit_permissions_in_response: z.boolean().optional(),
 });
 
-// Workspace ids are int64 JSON numbers on the wire; the simulator's stay below 2^53.
-const workspaceId = z.number().int().positive();
+// Workspace ids are int64 JSON numbers on the wire, read as decimal strings (see INT64) so ids above 2^53 keep every digit.
+const workspaceId = z.string().regex(/^[1-9]\d*$/, 'expected a positive int64 workspace id');
+const INT64 = { int64Keys: ['workspace_id', 'workspaces', 'assign_workspaces', 'unassign_workspaces'] } as const;
 const bindingsUpdate = z.looseObject({
   add: z
     .array(z.looseObject({ workspace_id: workspaceId, binding_type: z.enum(['BINDING_TYPE_READ_WRITE', 'BINDING_TYPE_READ_ONLY']).optional() }))
@@ -63,7 +64,7 @@ function assignmentsBody(assignments: PrivilegeAssignment[], nextPageToken?: str
   return body;
 }
 function bindingJson(binding: UcBinding): Record<string, unknown> {
-  return { workspace_id: Number(binding.workspaceId), binding_type: binding.bindingType };
+  return { workspace_id: binding.workspaceId, binding_type: binding.bindingType };
 }
 /** Keyset order of decimal ids must be numeric, so pad them. */
 const bindingKey = (binding: UcBinding) => binding.workspaceId.padStart(20, '0');
@@ -101,36 +102,36 @@ export function unityCatalogAccessHandlers(ctx: SimulatorContext, pageSize: numb
       const type = bindableType(params.securableType!);
       const canonical = uc.requireSecurable(type, params.name!);
       const page = paginate(url, uc.bindings(canonical, type), bindingKey, listPageSize(url, pageSize));
-      return pageResponse('bindings', page, bindingJson);
+      return pageResponse('bindings', page, bindingJson, INT64);
     }),
     route(ctx, 'patch', `${UC_PREFIX}/bindings/:securableType/:name`, spec, async ({ request, params }) => {
       const type = bindableType(params.securableType!);
-      const body = await readBody(request, bindingsUpdate);
+      const body = await readBody(request, bindingsUpdate, INT64);
       const bindings = uc.updateBindings(type, params.name!, {
-        add: (body.add ?? []).map((b) => ({ workspaceId: String(b.workspace_id), bindingType: b.binding_type ?? 'BINDING_TYPE_READ_WRITE' })),
-        remove: (body.remove ?? []).map((b) => String(b.workspace_id)),
+        add: (body.add ?? []).map((b) => ({ workspaceId: b.workspace_id, bindingType: b.binding_type ?? 'BINDING_TYPE_READ_WRITE' })),
+        remove: (body.remove ?? []).map((b) => b.workspace_id),
       });
-      return HttpResponse.json(bindings.length > 0 ? { bindings: bindings.map(bindingJson) } : {});
+      return jsonResponse(bindings.length > 0 ? { bindings: bindings.map(bindingJson) } : {}, INT64);
     }),
 
     route(ctx, 'get', `${UC_PREFIX}/workspace-bindings/catalogs/:name`, spec, ({ params }) => {
       const canonical = uc.requireSecurable('catalog', params.name!);
-      return HttpResponse.json(legacyBody(uc.bindings(canonical)));
+      return jsonResponse(legacyBody(uc.bindings(canonical)), INT64);
     }),
     route(ctx, 'patch', `${UC_PREFIX}/workspace-bindings/catalogs/:name`, spec, async ({ request, params }) => {
-      const body = await readBody(request, legacyBindingsUpdate);
+      const body = await readBody(request, legacyBindingsUpdate, INT64);
       const canonical = uc.requireSecurable('catalog', params.name!);
       // The old API knows no binding types: assigning keeps a workspace's existing type.
       const current = new Map(uc.bindings(canonical).map((b) => [b.workspaceId, b.bindingType] as [string, BindingType]));
       const bindings = uc.updateBindings('catalog', canonical, {
-        add: (body.assign_workspaces ?? []).map((id) => ({ workspaceId: String(id), bindingType: current.get(String(id)) ?? 'BINDING_TYPE_READ_WRITE' })),
-        remove: (body.unassign_workspaces ?? []).map(String),
+        add: (body.assign_workspaces ?? []).map((id) => ({ workspaceId: id, bindingType: current.get(id) ?? 'BINDING_TYPE_READ_WRITE' })),
+        remove: body.unassign_workspaces ?? [],
       });
-      return HttpResponse.json(legacyBody(bindings));
+      return jsonResponse(legacyBody(bindings), INT64);
     }),
   ];
 }
 
 function legacyBody(bindings: UcBinding[]): Record<string, unknown> {
-  return bindings.length > 0 ? { workspaces: bindings.map((b) => Number(b.workspaceId)) } : {};
+  return bindings.length > 0 ? { workspaces: bindings.map((b) => b.workspaceId) } : {};
 }

@@ -19,6 +19,7 @@ import {
   externalLocationInfo,
   flag,
   invalid,
+  jsonResponse,
   listPageSize,
   paginate,
   pageResponse,
@@ -244,7 +245,7 @@ export function unityCatalogHandlers(ctx: SimulatorContext, pageSize: number): H
     // ---- metastore
     route(ctx, 'get', `${UC_PREFIX}/current-metastore-assignment`, spec, ({ workspaceId }) =>
       // No catalog is seeded: `main` is only the name a new workspace would default to.
-      HttpResponse.json({ workspace_id: Number(workspaceId), metastore_id: uc.metastoreId, default_catalog_name: 'main' }),
+      jsonResponse({ workspace_id: workspaceId, metastore_id: uc.metastoreId, default_catalog_name: 'main' }, { int64Keys: ['workspace_id'] }),
     ),
   ];
 }

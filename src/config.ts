@@ -10,7 +10,7 @@ import { protectCredentials, type Credentials } from './live/auth.js';
 import { DEFAULT_FAMILY_LIMITS, unlimitedFamilyLimits, type FamilyLimitsConfig } from './live/limiter.js';
 import type { ApiFamily } from './domain/telemetry.js';
 
-export const COMMANDS = ['validate', 'plan', 'apply', 'demo', 'schema'] as const;
+export const COMMANDS = ['validate', 'plan', 'apply', 'run', 'demo', 'schema'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 
@@ -37,6 +37,19 @@ export interface Config {
   readonly scimPageSize: number;
   /** Client-side rate limits per API family, over the defaults. */
   readonly rateLimits: FamilyLimitsConfig;
+  /** `run`: full reconcile interval (a commit reconciles at once). */
+  readonly resyncIntervalMs: number;
+  /** `run`: HTTP port for /metrics, /healthz, /readyz and the status page. */
+  readonly port: number;
+  /** `run`: how long in-flight work may take to finish after SIGTERM. */
+  readonly shutdownGraceMs: number;
+  /** `run`: Kubernetes Lease leader election; only the leader writes. */
+  readonly leaderElect: boolean;
+  readonly leaseName: string;
+  /** Default: the pod's own namespace. */
+  readonly leaseNamespace: string | undefined;
+  /** `demo`: converge once and exit instead of running the controller. */
+  readonly once: boolean;
 }
 
 const FLAGS = {
@@ -48,9 +61,26 @@ const FLAGS = {
   'simulator-port': { type: 'string' },
   'scim-page-size': { type: 'string' },
   'rate-limits': { type: 'string' },
+  'resync-interval': { type: 'string' },
+  port: { type: 'string' },
+  'shutdown-grace': { type: 'string' },
+  'leader-elect': { type: 'boolean' },
+  'lease-name': { type: 'string' },
+  'lease-namespace': { type: 'string' },
+  once: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `30s`, `10m`, `1h`, `500ms` -> milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, { error: 'must be a duration such as 500ms, 30s, 10m or 1h' })
+  .transform((text) => {
+    const [, amount, unit] = /^(\d+)(ms|s|m|h)$/.exec(text)!;
+    return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  })
+  .refine((ms) => ms > 0, { error: 'must be longer than 0' });
 
 const settingsSchema = z.object({
   principals: z.enum(['create', 'external']).default('create'),
@@ -58,6 +88,10 @@ const settingsSchema = z.object({
   logFormat: z.enum(['json', 'pretty']).optional(),
   simulatorPort: z.coerce.number().int().min(0).max(65535).default(0),
   scimPageSize: z.coerce.number().int().min(1).max(10_000).default(100),
+  resyncIntervalMs: duration.default(10 * 60_000),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  shutdownGraceMs: duration.default(20_000),
+  leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' }).default('onboarder'),
 });
 
 export interface ParsedArgs {
@@ -90,6 +124,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     logFormat: pick('log-format', 'ONBOARDER_LOG_FORMAT'),
     simulatorPort: pick('simulator-port', 'ONBOARDER_SIMULATOR_PORT'),
     scimPageSize: pick('scim-page-size', 'ONBOARDER_SCIM_PAGE_SIZE'),
+    resyncIntervalMs: pick('resync-interval', 'ONBOARDER_RESYNC_INTERVAL'),
+    port: pick('port', 'ONBOARDER_PORT'),
+    shutdownGraceMs: pick('shutdown-grace', 'ONBOARDER_SHUTDOWN_GRACE'),
+    leaseName: pick('lease-name', 'ONBOARDER_LEASE_NAME'),
   });
   if (!settings.success) {
     throw new ConfigError(settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -107,6 +145,13 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     simulatorPort: settings.data.simulatorPort,
     scimPageSize: settings.data.scimPageSize,
     rateLimits: parseRateLimits(pick('rate-limits', 'ONBOARDER_RATE_LIMITS')),
+    resyncIntervalMs: settings.data.resyncIntervalMs,
+    port: settings.data.port,
+    shutdownGraceMs: settings.data.shutdownGraceMs,
+    leaderElect: parsed.values['leader-elect'] === true || env.ONBOARDER_LEADER_ELECT === 'true',
+    leaseName: settings.data.leaseName,
+    leaseNamespace: pick('lease-namespace', 'ONBOARDER_LEASE_NAMESPACE'),
+    once: parsed.values.once === true,
     databricks: Object.freeze({
       accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
       accountId: env.DATABRICKS_ACCOUNT_ID || undefined,
@@ -168,7 +213,10 @@ Commands:
                      --json                the plan as JSON
                      --detailed-exitcode   exit 0 no changes, 2 changes, 1 error
   apply [DIR]      one reconcile, then exit (0 converged, 1 error)
-  demo             start the embedded Databricks simulator and converge the bundled example
+  run [DIR]        the controller: watch DIR (git-sync symlink swaps or edits), reconcile on change
+                   and every resync interval, serve /metrics /healthz /readyz and a status page
+  demo             the controller against the embedded Databricks simulator and the bundled example
+                     --once                converge once, plan again, exit
   schema           print the JSON Schema of the desired-state format
 
 Flags (each also an environment variable):
@@ -179,6 +227,12 @@ Flags (each also an environment variable):
   --scim-page-size=N             ONBOARDER_SCIM_PAGE_SIZE  SCIM list page size (default 100)
   --rate-limits=SPEC             ONBOARDER_RATE_LIMITS  client-side limits per API family over the defaults:
                                                         family=RPS[/WRITE_RPS],... or none
+  --resync-interval=DURATION     ONBOARDER_RESYNC_INTERVAL  run: full reconcile interval, e.g. 30s, 10m (default 10m)
+  --port=N                       ONBOARDER_PORT         run: HTTP port (default 8080)
+  --shutdown-grace=DURATION      ONBOARDER_SHUTDOWN_GRACE  run: time for in-flight work after SIGTERM (default 20s)
+  --leader-elect                 ONBOARDER_LEADER_ELECT=true  run: Kubernetes Lease leader election
+  --lease-name=NAME              ONBOARDER_LEASE_NAME   Lease name (default onboarder)
+  --lease-namespace=NS           ONBOARDER_LEASE_NAMESPACE  Lease namespace (default: the pod's)
   --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
   --no-color                     NO_COLOR               plain output
   DIR                            ONBOARDER_DIR          default ./desired-state

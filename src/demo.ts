@@ -1,7 +1,9 @@
 /**
  * `onboarder demo`: starts the embedded Databricks simulator with an empty
- * account holding the example's workspaces, converges the bundled
- * desired-state folder onto it, and shows that a second plan is empty.
+ * account holding the example's workspaces, and runs the controller against
+ * it with the bundled desired-state folder: edits to the folder are applied
+ * as they are saved. With `--once` it converges the folder, shows that a
+ * second plan is empty, and exits.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -11,6 +13,7 @@ import { unlimitedFamilyLimits } from './live/limiter.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { loadOrThrow, type Io } from './main.js';
 import { createMetrics } from './report/metrics.js';
+import { runController } from './run.js';
 import { formatApplyReport, formatPlan } from './report/plan-text.js';
 import { createSimulator, DEFAULT_PAT } from './simulator/index.js';
 
@@ -25,7 +28,7 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
   const url = await simulator.listen(config.simulatorPort);
   const say = (text: string) => io.stdout.write(text);
   say(`Databricks simulator listening on ${url} (account ${simulator.accountId}, ${desired.workspaces.length} workspace(s)).\n`);
-  say(`Converging ${config.dir} onto it.\n\n`);
+  say(config.once ? `Converging ${config.dir} onto it.\n\n` : `Running the controller on ${config.dir}.\n`);
 
   const demoConfig: Config = {
     ...config,
@@ -38,6 +41,25 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
       credentials: protectCredentials({ type: 'pat', token: DEFAULT_PAT }),
     },
   };
+  if (!config.once) {
+    try {
+      return await runController(demoConfig, logger, {
+        stop: io.stop ?? new AbortController().signal,
+        connect: { workspaceHost: () => url },
+        onStarted: (started) => {
+          say(
+            `Controller running: status page ${started.url}/, metrics ${started.url}/metrics.\n` +
+              `Edit a file under ${config.dir} (add a user to customers/acme/roster.yaml) and save: the change is applied within a second.\n` +
+              'Ctrl-C stops it.\n\n',
+          );
+          io.onStarted?.(started);
+        },
+      });
+    } finally {
+      await simulator.close();
+    }
+  }
+
   const metrics = createMetrics();
   const connection = connectLive(demoConfig, { logger, telemetry: metrics.telemetry, workspaceHost: () => url });
   try {

@@ -16,6 +16,7 @@ import { createLogger } from './report/logger.js';
 import { createMetrics } from './report/metrics.js';
 import { formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
 import { runDemo } from './demo.js';
+import { runController, type RunHooks } from './run.js';
 
 export interface Io {
   stdout: Writable;
@@ -23,6 +24,10 @@ export interface Io {
   isTty: boolean;
   /** Where log lines go instead of stderr (tests capture them). */
   logStream?: Writable;
+  /** `run` and `demo` stop when this aborts (cli.ts wires SIGTERM and SIGINT to it). */
+  stop?: AbortSignal;
+  /** `run` and `demo`: called once the controller serves (tests use it to find the port). */
+  onStarted?: RunHooks['onStarted'];
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
@@ -53,6 +58,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       case 'plan':
       case 'apply':
         return await planOrApply(config, io, logger);
+      case 'run':
+        // An invalid or missing folder is not fatal here: git-sync may publish a valid revision later.
+        return await runController(config, logger, { stop: io.stop ?? new AbortController().signal, ...(io.onStarted ? { onStarted: io.onStarted } : {}) });
       case 'demo':
         return await runDemo(config, io, logger);
     }

@@ -32,6 +32,12 @@ export interface ExecuteOptions {
   clock?: () => number;
   /** Called after each action, e.g. to count it in the metrics. */
   onResult?: (result: ActionResult) => void;
+  /**
+   * Asked before each action starts: a reason means "start nothing more"
+   * (shutting down, leadership lost); the action is skipped with it.
+   * Actions already running finish.
+   */
+  holdReason?: () => string | undefined;
 }
 
 export async function executePlan(plan: Plan, run: ActionRunner, options: ExecuteOptions): Promise<ApplyReport> {
@@ -51,6 +57,12 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
       wave.map(async (action) => {
         const blocker = action.dependsOn.find((dep) => planned.has(dep) && outcomes.get(dep) !== 'succeeded');
         const log = options.logger.child({ action: action.id, customer: action.customer ?? undefined });
+        const held = options.holdReason?.();
+        if (held !== undefined) {
+          log.warn({ reason: held }, 'skipped: not starting new actions');
+          record({ action, outcome: 'skipped', error: held, seconds: 0 });
+          return;
+        }
         if (blocker !== undefined) {
           log.warn({ blockedBy: blocker }, 'skipped: a dependency did not succeed');
           record({ action, outcome: 'skipped', error: `depends on ${blocker}, which did not succeed`, seconds: 0 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { WarehouseSpec } from '../domain/plan.js';
 import { segment } from './http.js';
-import { ignoreNotFound, orNull, workspaceRequester, type WorkspaceClientOptions } from './workspace-api.js';
+import { ignoreNotFound, invalidResponse, orNull, workspaceRequester, type WorkspaceClientOptions } from './workspace-api.js';
 
 export type { WarehouseSpec } from '../domain/plan.js';
 
@@ -72,7 +72,9 @@ export class SqlWarehouses {
       const page = await this.call({ method: 'GET', path: PATH, schema: listSchema, query: { page_size: this.pageSize, page_token: token } });
       all.push(...(page.warehouses ?? []));
       token = page.next_page_token ?? undefined;
-      if (!token || seen.has(token)) return all;
+      if (!token) return all;
+      // Stopping quietly would hide warehouses from the diff, which would then create them again.
+      if (seen.has(token)) throw invalidResponse('sql-warehouses', 'GET', PATH, 'the server repeated a next_page_token; the list would never end');
       seen.add(token);
     }
   }

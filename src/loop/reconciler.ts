@@ -11,7 +11,7 @@ import type { DesiredState } from '../domain/desired.js';
 import { DesiredStateError } from '../domain/errors.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
-import type { Plan } from '../domain/plan.js';
+import type { Action, Plan } from '../domain/plan.js';
 import { diff, type DiffOptions } from '../plan/diff.js';
 import type { Metrics } from '../report/metrics.js';
 
@@ -52,15 +52,25 @@ export async function planPass(desired: DesiredState, deps: ReconcileDeps): Prom
 }
 
 /** Plans, then executes every pending action. Throws only when live state cannot be read. */
-export async function applyPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
+export interface ApplyOptions {
+  /** Which pending actions run this pass (the scheduler holds back customers in backoff); default all. */
+  select?: (action: Action) => boolean;
+  /** See ExecuteOptions.holdReason: shutting down, or leadership lost. */
+  holdReason?: () => string | undefined;
+}
+
+export async function applyPass(desired: DesiredState, deps: ReconcileDeps, options: ApplyOptions = {}): Promise<PassResult> {
   const clock = deps.clock ?? (() => performance.now() / 1000);
   const started = clock();
   try {
     const { plan, live } = await planPass(desired, deps);
-    const report = await executePlan(plan, deps.live.runner(desired, live), {
+    const select = options.select;
+    const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
+    const report = await executePlan(runnable, deps.live.runner(desired, live), {
       logger: deps.logger,
       clock,
       ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
+      ...(options.holdReason ? { holdReason: options.holdReason } : {}),
     });
     deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
     deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');

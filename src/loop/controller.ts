@@ -1,0 +1,258 @@
+/**
+ * The long-running controller (`onboarder run`): reconciles when a new
+ * revision is published, on a resync interval (to catch drift made outside
+ * git), and when a customer's backoff ends.
+ *
+ * Work is one pass at a time over the whole desired state: observe once,
+ * diff once, execute. A trigger that arrives mid-pass is remembered and runs
+ * one more pass right after, so nothing is lost and nothing runs twice at
+ * the same time. Failures back off per work item (a customer, or `account`
+ * for account-wide objects): an item in backoff has its actions held out of
+ * the passes until it is due, so one customer's failure never blocks
+ * another's.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ControllerStatus } from '../report/http-server.js';
+import { DesiredStateError, formatIssue } from '../domain/errors.js';
+import type { Action } from '../domain/plan.js';
+import type { DiffOptions } from '../plan/diff.js';
+import type { Metrics } from '../report/metrics.js';
+import { applyPass, planPass, type LivePort, type PassResult } from './reconciler.js';
+import { readRevision, type Revision } from './revision.js';
+import { watchRevisions, type RevisionWatcher } from './watch.js';
+
+export interface Leadership {
+  isLeader(): boolean;
+  onChange(listener: (leader: boolean) => void): void;
+}
+
+export interface ControllerOptions {
+  dir: string;
+  live: LivePort;
+  logger: Logger;
+  metrics: Metrics;
+  diffOptions: DiffOptions;
+  resyncIntervalMs: number;
+  /** Up to this fraction of the interval is added at random, so replicas do not resync in step. Default 0.1. */
+  resyncJitter?: number;
+  debounceMs?: number;
+  /** Absent: this instance always leads (no election). */
+  leadership?: Leadership;
+  backoff?: { baseMs: number; maxMs: number };
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface Controller {
+  start(): Promise<void>;
+  /** Stops taking work; in-flight API calls finish (new actions are not started) within `graceMs`. */
+  stop(graceMs: number): Promise<void>;
+  status(): ControllerStatus;
+  /** Queues a pass (e.g. for a test or a manual trigger). */
+  reconcileNow(reason: string): void;
+  /** Resolves when no pass is running or queued. */
+  idle(): Promise<void>;
+}
+
+const ACCOUNT_ITEM = 'account';
+/** Not an item of actions: a pass that could not read live state backs off under this key. */
+const OBSERVE_ITEM = '(observe)';
+
+interface Backoff {
+  failures: number;
+  dueAt: number;
+}
+
+export function createController(options: ControllerOptions): Controller {
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const backoffPolicy = options.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
+  const log = options.logger;
+
+  let current: Extract<Revision, { ok: true }> | undefined;
+  let currentLoadedAt = new Date(0);
+  let rejected: ControllerStatus['rejected'] = null;
+  let lastReconcile: ControllerStatus['lastReconcile'] = null;
+  let drift: ControllerStatus['drift'] = [];
+  let ready = false;
+  let revisionDirty = true;
+  let stopping = false;
+  let nextResyncAt: Date | null = null;
+  const backoff = new Map<string, Backoff>();
+
+  let running: Promise<void> | undefined;
+  let queued: string | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let watcher: RevisionWatcher | undefined;
+
+  const isLeader = () => options.leadership?.isLeader() ?? true;
+  const itemOf = (action: Action) => action.customer ?? ACCOUNT_ITEM;
+  const due = (item: string) => (backoff.get(item)?.dueAt ?? 0) <= now();
+
+  const trigger = (reason: string) => {
+    if (stopping) return;
+    if (running) {
+      // Mid-pass: one more pass right after this one, whatever the number of triggers.
+      queued ??= reason;
+      return;
+    }
+    running = runPass(reason).finally(() => {
+      running = undefined;
+      const next = queued;
+      queued = undefined;
+      if (next !== undefined) trigger(next);
+    });
+  };
+
+  const scheduleResync = () => {
+    clearTimeout(resyncTimer);
+    if (stopping) return;
+    const delay = options.resyncIntervalMs * (1 + random() * (options.resyncJitter ?? 0.1));
+    nextResyncAt = new Date(now() + delay);
+    resyncTimer = setTimeout(() => trigger('resync'), delay);
+    resyncTimer.unref();
+  };
+
+  const scheduleRetry = () => {
+    clearTimeout(retryTimer);
+    const earliest = Math.min(...[...backoff.values()].map((b) => b.dueAt));
+    if (stopping || !Number.isFinite(earliest)) return;
+    retryTimer = setTimeout(() => trigger('backoff over'), Math.max(0, earliest - now()));
+    retryTimer.unref();
+  };
+
+  const fail = (item: string) => {
+    const failures = (backoff.get(item)?.failures ?? 0) + 1;
+    const delay = Math.min(backoffPolicy.maxMs, backoffPolicy.baseMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
+    backoff.set(item, { failures, dueAt: now() + delay });
+  };
+
+  async function loadRevision(passLog: Logger): Promise<void> {
+    revisionDirty = false;
+    const revision = await readRevision(options.dir);
+    if (revision.ok) {
+      if (revision.id !== current?.id) {
+        passLog.info({ revision: revision.id, root: revision.root }, 'revision loaded');
+        currentLoadedAt = new Date(now());
+      }
+      current = revision;
+      rejected = null;
+      options.metrics.recordRevision(revision.id, true);
+      return;
+    }
+    const errors = revision.issues.map(formatIssue);
+    passLog.error(
+      { revision: revision.id, errors, inForce: current?.id ?? null },
+      `revision rejected (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}): ${current ? `revision ${current.id} stays in force` : 'no valid revision yet'}`,
+    );
+    rejected = { id: revision.id, at: new Date(now()), errors };
+    options.metrics.recordRevision(null, false);
+    options.metrics.recordReconcile('rejected', 0);
+  }
+
+  async function runPass(reason: string): Promise<void> {
+    const reconcileId = randomUUID().slice(0, 8);
+    let passLog = log.child({ reconcileId });
+    const startedAt = new Date(now());
+    try {
+      if (revisionDirty) await loadRevision(passLog);
+      if (!current) return;
+      passLog = passLog.child({ revision: current.id });
+      const deps = { live: options.live, logger: passLog, metrics: options.metrics, diffOptions: options.diffOptions };
+      const leader = isLeader();
+      passLog.info({ reason, leader }, 'reconcile started');
+      let result: PassResult;
+      if (!leader) {
+        // A follower observes and reports drift; only the leader writes.
+        result = await planPass(current.state, deps);
+      } else {
+        result = await applyPass(current.state, deps, {
+          select: (action) => due(itemOf(action)),
+          holdReason: () => (stopping ? 'shutting down' : isLeader() ? undefined : 'leadership lost'),
+        });
+      }
+      ready = true;
+      drift = result.plan.actions
+        .filter((a) => a.status === 'pending')
+        .map((a) => ({ customer: a.customer ?? ACCOUNT_ITEM, kind: a.kind, change: a.change, target: a.target }));
+      const report = result.report;
+      const failedItems = new Set((report?.results ?? []).filter((r) => r.outcome === 'failed').map((r) => itemOf(r.action)));
+      for (const item of failedItems) fail(item);
+      // An item whose actions all went through (or that had nothing to do) is healthy again.
+      for (const item of [...backoff.keys()]) if (!failedItems.has(item) && due(item)) backoff.delete(item);
+      if (failedItems.size > 0) passLog.warn({ backingOff: [...failedItems].sort() }, 'failed items back off');
+      lastReconcile = {
+        id: reconcileId,
+        startedAt,
+        finishedAt: new Date(now()),
+        result: (report?.failed ?? 0) > 0 ? 'error' : 'success',
+        summary: result.plan.summary,
+        failed: report?.failed ?? 0,
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const rejectedPlan = error instanceof DesiredStateError;
+      if (rejectedPlan) {
+        rejected = { id: current?.id ?? 'unknown', at: new Date(now()), errors: error.issues.map(formatIssue) };
+      } else {
+        // Live state could not be read (API down, throttled beyond retries): try again with backoff.
+        fail(OBSERVE_ITEM);
+      }
+      passLog.error({ err: message }, rejectedPlan ? 'plan rejected: nothing applied' : 'reconcile failed');
+      lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: { create: 0, update: 0, delete: 0, waiting: 0, reported: 0 }, failed: 0, error: message };
+    } finally {
+      if (reason === 'resync' || reason === 'start') scheduleResync();
+      scheduleRetry();
+    }
+  }
+
+  return {
+    async start() {
+      options.metrics.setLeader(isLeader());
+      options.leadership?.onChange((leader) => {
+        options.metrics.setLeader(leader);
+        log.warn({ leader }, leader ? 'became the leader: writing from now on' : 'lost leadership: no more writes');
+        if (leader) trigger('became leader');
+      });
+      watcher = await watchRevisions(
+        options.dir,
+        () => {
+          revisionDirty = true;
+          trigger('revision');
+        },
+        options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs },
+      );
+      trigger('start');
+    },
+    async stop(graceMs) {
+      stopping = true;
+      clearTimeout(resyncTimer);
+      clearTimeout(retryTimer);
+      await watcher?.close();
+      const inFlight = running;
+      if (inFlight) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+        const outcome = await Promise.race([inFlight.then(() => 'done' as const), timeout]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') log.warn({ graceMs }, 'in-flight work did not finish within the grace period');
+      }
+    },
+    status: () => ({
+      ready,
+      leader: isLeader(),
+      revision: current ? { id: current.id, loadedAt: currentLoadedAt } : null,
+      rejected,
+      lastReconcile,
+      drift,
+      nextResyncAt,
+    }),
+    reconcileNow: (reason) => trigger(reason),
+    async idle() {
+      while (running) await running;
+    },
+  };
+
+}

@@ -1,0 +1,546 @@
+/**
+ * Leader election over a Kubernetes Lease (coordination.k8s.io/v1), done the
+ * way client-go's leaderelection does it, so that of several
+ * `onboarder run --leader-elect` replicas only one writes to Databricks.
+ *
+ * Safety rests on three rules:
+ * - a follower takes over only after it has seen the lease record unchanged
+ *   for leaseDuration on its own clock, so clock skew between nodes does not
+ *   matter (the record's timestamps are informative only);
+ * - every write carries the resourceVersion it was based on, so of two
+ *   contenders the API server lets exactly one win (409 for the other);
+ * - a leader that has not renewed within renewDeadline (< leaseDuration)
+ *   steps down on a timer, before any follower could see the lease expire.
+ *   The deadline runs from when the successful write was *sent*: every
+ *   follower observes that write later, so its expiry comes later still.
+ *
+ * Expiry uses this instance's leaseDurationMs, not the record's
+ * leaseDurationSeconds (whole seconds, too coarse for short test durations):
+ * all candidates must share the same timing, as older client-go required.
+ * Identities must be unique: an elector treats a lease held by its own
+ * identity as its own.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { Agent, request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { ConfigError } from '../domain/errors.js';
+
+export interface LeaseConfig {
+  /** e.g. https://kubernetes.default.svc (from KUBERNETES_SERVICE_HOST/PORT in cluster). */
+  apiServer: string;
+  namespace: string;
+  /** Lease name, e.g. "onboarder". */
+  name: string;
+  /** holderIdentity, e.g. the pod name; unique per candidate. */
+  identity: string;
+  /** Bearer token, asked for on every request: projected tokens rotate. */
+  token: () => Promise<string>;
+  /** PEM of the cluster CA, for undici's TLS connect options. */
+  ca?: string;
+  /** Default 15_000. */
+  leaseDurationMs?: number;
+  /** Default 10_000: a leader that cannot renew within this stops leading. */
+  renewDeadlineMs?: number;
+  /** Default 2_000: how often to try to acquire / renew. */
+  retryPeriodMs?: number;
+}
+
+export interface LeaderElector {
+  start(): void;
+  /** Stops renewing; if leading, releases the lease (clears holderIdentity) so another instance takes over at once. */
+  stop(): Promise<void>;
+  isLeader(): boolean;
+  /** Called on every transition. */
+  onChange(listener: (leader: boolean) => void): void;
+}
+
+export interface LeaderElectorDeps {
+  logger: Logger;
+  /** Clock in ms for timestamps and durations; default Date.now for timestamps and a monotonic clock for durations. */
+  now?: () => number;
+  /** Default: an undici Agent of its own (trusting `ca`), closed by stop(). */
+  dispatcher?: Dispatcher;
+}
+
+export const LEASE_DEFAULTS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
+
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Any failure of a Lease API call; `status` is 0 when no HTTP response arrived. Never contains the token. */
+export class LeaseApiError extends Error {
+  readonly code = 'LEASE_API_ERROR';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly reason: string | undefined,
+  ) {
+    super(message);
+    this.name = 'LeaseApiError';
+  }
+}
+
+// Loose: the whole object is PUT back, so fields we do not know (labels,
+// newer spec fields such as strategy) must survive the round trip.
+const LeaseSpecSchema = z.looseObject({
+  holderIdentity: z.string().nullish(),
+  leaseDurationSeconds: z.number().int().nullish(),
+  acquireTime: z.string().nullish(),
+  renewTime: z.string().nullish(),
+  leaseTransitions: z.number().int().nullish(),
+});
+const LeaseSchema = z.looseObject({
+  metadata: z.looseObject({ resourceVersion: z.string().min(1) }),
+  spec: LeaseSpecSchema.optional(),
+});
+type Lease = z.infer<typeof LeaseSchema>;
+type LeaseSpec = z.infer<typeof LeaseSpecSchema>;
+
+const StatusSchema = z.looseObject({
+  kind: z.literal('Status'),
+  message: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+/** A Kubernetes MicroTime: RFC 3339 in UTC with six fractional digits. */
+export function microTime(ms: number): string {
+  const whole = Math.floor(ms);
+  const micros = Math.min(999, Math.floor((ms - whole) * 1000));
+  return new Date(whole).toISOString().replace(/Z$/, `${String(micros).padStart(3, '0')}Z`);
+}
+
+type Reply = { kind: 'found'; lease: Lease } | { kind: 'absent' } | { kind: 'conflict' };
+
+interface LeaseClient {
+  get(signal?: AbortSignal): Promise<Reply>;
+  create(spec: LeaseSpec, signal?: AbortSignal): Promise<Reply>;
+  replace(lease: Lease, signal?: AbortSignal): Promise<Reply>;
+}
+
+function leaseClient(config: LeaseConfig, dispatcher: Dispatcher, timeoutMs: number): LeaseClient {
+  const namespace = encodeURIComponent(config.namespace);
+  // Joined by hand: `new URL('/apis/…', base)` would drop a path prefix of apiServer.
+  const collection = `${config.apiServer.replace(/\/+$/, '')}/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+  const item = `${collection}/${encodeURIComponent(config.name)}`;
+  const what = `lease ${config.namespace}/${config.name}`;
+
+  async function send(method: 'GET' | 'POST' | 'PUT', url: string, body: unknown, signal?: AbortSignal): Promise<Reply> {
+    let token: string;
+    try {
+      token = await config.token();
+    } catch (error) {
+      throw new LeaseApiError(`${method} ${what}: cannot read the bearer token: ${describe(error)}`, 0, undefined);
+    }
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(url, {
+        method,
+        dispatcher,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw new LeaseApiError(`${method} ${what}: ${describe(error)}`, 0, undefined);
+    }
+    const json = parseJson(text);
+    if (status === 404) return { kind: 'absent' };
+    if (status === 409) return { kind: 'conflict' };
+    if (status < 200 || status >= 300) {
+      const problem = StatusSchema.safeParse(json);
+      const reason = problem.success ? problem.data.reason : undefined;
+      const message = problem.success ? (problem.data.message ?? '') : text.slice(0, 200);
+      throw new LeaseApiError(`${method} ${what}: HTTP ${status}${reason ? ` ${reason}` : ''}: ${message}`, status, reason);
+    }
+    const lease = LeaseSchema.safeParse(json);
+    if (!lease.success) {
+      throw new LeaseApiError(`${method} ${what}: unexpected response: ${z.prettifyError(lease.error)}`, status, undefined);
+    }
+    return { kind: 'found', lease: lease.data };
+  }
+
+  return {
+    get: (signal) => send('GET', item, undefined, signal),
+    create: (spec, signal) =>
+      send(
+        'POST',
+        collection,
+        {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: config.name, namespace: config.namespace },
+          spec,
+        },
+        signal,
+      ),
+    replace: (lease, signal) => send('PUT', item, lease, signal),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
+interface Timing {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+function resolveTiming(config: LeaseConfig): Timing {
+  const timing: Timing = {
+    leaseDurationMs: config.leaseDurationMs ?? LEASE_DEFAULTS.leaseDurationMs,
+    renewDeadlineMs: config.renewDeadlineMs ?? LEASE_DEFAULTS.renewDeadlineMs,
+    retryPeriodMs: config.retryPeriodMs ?? LEASE_DEFAULTS.retryPeriodMs,
+  };
+  for (const [key, value] of Object.entries(timing)) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(`leader election: ${key} must be a positive number of milliseconds, got ${value}`);
+    }
+  }
+  if (timing.renewDeadlineMs >= timing.leaseDurationMs) {
+    throw new ConfigError('leader election: renewDeadlineMs must be shorter than leaseDurationMs');
+  }
+  if (timing.retryPeriodMs >= timing.renewDeadlineMs) {
+    throw new ConfigError('leader election: retryPeriodMs must be shorter than renewDeadlineMs');
+  }
+  for (const key of ['apiServer', 'namespace', 'name', 'identity'] as const) {
+    if (config[key].trim() === '') throw new ConfigError(`leader election: ${key} must not be empty`);
+  }
+  return timing;
+}
+
+/** What a follower compares to tell whether the holder is still renewing. */
+function recordKey(spec: LeaseSpec | undefined): string {
+  return JSON.stringify([
+    spec?.holderIdentity ?? '',
+    spec?.renewTime ?? '',
+    spec?.acquireTime ?? '',
+    spec?.leaseTransitions ?? 0,
+    spec?.leaseDurationSeconds ?? 0,
+  ]);
+}
+
+const monotonicNow = (): number => performance.timeOrigin + performance.now();
+
+export function createLeaderElector(config: LeaseConfig, deps: LeaderElectorDeps): LeaderElector {
+  const timing = resolveTiming(config);
+  const { identity } = config;
+  const log = deps.logger.child({ component: 'leader-election', lease: `${config.namespace}/${config.name}`, identity });
+  const wallClock = deps.now ?? Date.now;
+  const clock = deps.now ?? monotonicNow;
+  const ownDispatcher = deps.dispatcher
+    ? undefined
+    : new Agent(config.ca === undefined ? {} : { connect: { ca: config.ca } });
+  const dispatcher = deps.dispatcher ?? ownDispatcher!;
+  // Half the renew deadline: a hung request still leaves time for another try.
+  const client = leaseClient(config, dispatcher, Math.max(1, Math.floor(timing.renewDeadlineMs / 2)));
+  const leaseDurationSeconds = Math.max(1, Math.ceil(timing.leaseDurationMs / 1000));
+
+  const listeners = new Set<(leader: boolean) => void>();
+  const stopSignal = new AbortController();
+  let state: 'idle' | 'running' | 'stopped' = 'idle';
+  let leading = false;
+  /** Clock time at which leading ends unless renewed. */
+  let leaderUntil = 0;
+  let observed: { key: string; at: number } | undefined;
+  /** A write naming us holder may have landed; stop() then releases. */
+  let claimSent = false;
+  let failures = 0;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  function emit(leader: boolean): void {
+    for (const listener of listeners) {
+      try {
+        listener(leader);
+      } catch (error) {
+        log.error({ error: describe(error) }, 'leader election listener threw');
+      }
+    }
+  }
+
+  function stepDown(reason: string, level: 'info' | 'warn' = 'warn'): void {
+    clearTimeout(deadlineTimer);
+    if (!leading) return;
+    leading = false;
+    leaderUntil = 0;
+    log[level]({ reason }, 'stopped leading');
+    emit(false);
+  }
+
+  function checkDeadline(): void {
+    if (leading && clock() >= leaderUntil) {
+      stepDown(`no successful renewal within renewDeadline (${timing.renewDeadlineMs} ms)`);
+    }
+  }
+
+  function armDeadline(): void {
+    clearTimeout(deadlineTimer);
+    deadlineTimer = setTimeout(
+      () => {
+        checkDeadline();
+        // Timers may fire a hair early against our clock: check again.
+        if (leading) armDeadline();
+      },
+      Math.max(0, leaderUntil - clock()),
+    );
+    deadlineTimer.unref();
+  }
+
+  function observe(lease: Lease): void {
+    const key = recordKey(lease.spec);
+    if (observed?.key !== key) observed = { key, at: clock() };
+  }
+
+  /** A write naming us holder, sent at `sentAt`, succeeded. */
+  function renewed(sentAt: number): void {
+    checkDeadline();
+    if (state !== 'running') return;
+    const until = sentAt + timing.renewDeadlineMs;
+    if (clock() >= until) {
+      log.warn('a renewal succeeded only after renewDeadline; not leading on it');
+      return;
+    }
+    leaderUntil = until;
+    armDeadline();
+    if (!leading) {
+      leading = true;
+      log.info('started leading');
+      emit(true);
+    }
+  }
+
+  function claim(lease: Lease): Lease {
+    const spec = lease.spec ?? {};
+    const renewal = spec.holderIdentity === identity;
+    const stamp = microTime(wallClock());
+    return {
+      ...lease,
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      spec: {
+        ...spec,
+        holderIdentity: identity,
+        leaseDurationSeconds,
+        acquireTime: renewal ? (spec.acquireTime ?? stamp) : stamp,
+        renewTime: stamp,
+        leaseTransitions: (spec.leaseTransitions ?? 0) + (renewal ? 0 : 1),
+      },
+    };
+  }
+
+  /** One round of client-go's tryAcquireOrRenew. */
+  async function attempt(): Promise<'done' | 'conflict'> {
+    const signal = stopSignal.signal;
+    const current = await client.get(signal);
+    if (current.kind === 'conflict') throw new LeaseApiError('GET answered 409', 409, undefined);
+    if (current.kind === 'absent') {
+      const stamp = microTime(wallClock());
+      const sentAt = clock();
+      claimSent = true;
+      const created = await client.create(
+        { holderIdentity: identity, leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 },
+        signal,
+      );
+      if (created.kind === 'absent') {
+        throw new LeaseApiError(`POST lease: namespace ${config.namespace} not found`, 404, 'NotFound');
+      }
+      if (created.kind === 'conflict') return 'conflict';
+      observe(created.lease);
+      renewed(sentAt);
+      return 'done';
+    }
+
+    const lease = current.lease;
+    observe(lease);
+    const holder = lease.spec?.holderIdentity ?? '';
+    if (holder !== '' && holder !== identity && clock() - observed!.at < timing.leaseDurationMs) {
+      claimSent = false;
+      stepDown(`the lease is held by ${holder}`);
+      return 'done';
+    }
+    if (holder !== identity) log.info({ previousHolder: holder || undefined }, 'trying to take over the lease');
+    const sentAt = clock();
+    claimSent = true;
+    const updated = await client.replace(claim(lease), signal);
+    if (updated.kind !== 'found') {
+      log.debug({ reply: updated.kind }, 'lost a race for the lease');
+      return 'conflict';
+    }
+    observe(updated.lease);
+    renewed(sentAt);
+    return 'done';
+  }
+
+  function reportFailure(error: unknown): void {
+    if (state !== 'running') return;
+    failures += 1;
+    const fields = { error: describe(error), failures };
+    if (failures === 1) log.warn(fields, 'lease request failed');
+    else log.debug(fields, 'lease request failed');
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    let retriedAtOnce = false;
+    while (state === 'running') {
+      let outcome: 'done' | 'conflict' | 'failed';
+      try {
+        outcome = await attempt();
+        if (failures > 0) log.info({ failures }, 'lease requests succeed again');
+        failures = 0;
+      } catch (error) {
+        outcome = 'failed';
+        reportFailure(error);
+      }
+      if (state !== 'running') return;
+      // After a conflict the resourceVersion is stale: look again at once (once).
+      retriedAtOnce = outcome === 'conflict' && !retriedAtOnce;
+      if (!retriedAtOnce) await sleep(timing.retryPeriodMs);
+    }
+  }
+
+  async function release(): Promise<void> {
+    try {
+      const current = await client.get();
+      if (current.kind !== 'found' || current.lease.spec?.holderIdentity !== identity) return;
+      const spec = current.lease.spec;
+      const stamp = microTime(wallClock());
+      // As client-go: an empty holder lets any candidate acquire without waiting.
+      const released = await client.replace({
+        ...current.lease,
+        spec: { ...spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: stamp, renewTime: stamp },
+      });
+      if (released.kind === 'found') log.info('released the lease');
+      else log.warn('could not release the lease: it changed meanwhile');
+    } catch (error) {
+      log.warn({ error: describe(error) }, 'could not release the lease; it expires after leaseDuration');
+    }
+  }
+
+  async function shutdown(): Promise<void> {
+    const wasRunning = state === 'running';
+    const wasLeading = leading;
+    state = 'stopped';
+    // Writes stop before anything else happens.
+    stepDown('stopping', 'info');
+    clearTimeout(deadlineTimer);
+    wake?.();
+    stopSignal.abort();
+    await loop;
+    if (wasRunning && (wasLeading || claimSent)) await release();
+    await ownDispatcher?.close();
+  }
+
+  return {
+    start() {
+      if (state === 'running') return;
+      if (state === 'stopped') throw new Error('leader election: a stopped elector cannot be restarted');
+      state = 'running';
+      log.info({ ...timing }, 'leader election started');
+      loop = run().catch((error: unknown) => log.error({ error: describe(error) }, 'leader election loop failed'));
+    },
+    stop() {
+      stopping ??= shutdown();
+      return stopping;
+    },
+    isLeader() {
+      return leading && clock() < leaderUntil;
+    },
+    onChange(listener) {
+      listeners.add(listener);
+    },
+  };
+}
+
+/** Where inClusterLeaseConfig looks; tests point it elsewhere. */
+export interface InClusterSource {
+  env?: NodeJS.ProcessEnv;
+  serviceAccountDir?: string;
+}
+
+/**
+ * In-cluster config from the service account files and env
+ * (KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT,
+ * /var/run/secrets/kubernetes.io/serviceaccount/{token,ca.crt,namespace});
+ * throws a clear Error when not in a cluster.
+ */
+export async function inClusterLeaseConfig(
+  options: { name: string; identity: string; namespace?: string },
+  source: InClusterSource = {},
+): Promise<LeaseConfig> {
+  const env = source.env ?? process.env;
+  const dir = source.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  const host = env.KUBERNETES_SERVICE_HOST?.trim() ?? '';
+  const port = env.KUBERNETES_SERVICE_PORT?.trim() ?? '';
+  if (host === '' || port === '') {
+    throw new ConfigError(
+      '--leader-elect needs to run inside a Kubernetes cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set',
+    );
+  }
+  const tokenPath = join(dir, 'token');
+  const token = async (): Promise<string> => {
+    const value = (await readServiceAccountFile(tokenPath, 'token')).trim();
+    if (value === '') throw new ConfigError(`the service account token ${tokenPath} is empty`);
+    return value;
+  };
+  await token();
+  const namespace = options.namespace ?? (await readServiceAccountFile(join(dir, 'namespace'), 'namespace')).trim();
+  if (namespace === '') throw new ConfigError(`the service account namespace file in ${dir} is empty`);
+  // As client-go: a missing CA bundle is not fatal (the system CAs may do).
+  const ca = await readFile(join(dir, 'ca.crt'), 'utf8').catch(() => undefined);
+  const hostPort = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return {
+    apiServer: `https://${hostPort}`,
+    namespace,
+    name: options.name,
+    identity: options.identity,
+    token,
+    ...(ca === undefined ? {} : { ca }),
+  };
+}
+
+async function readServiceAccountFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? describe(error);
+    throw new ConfigError(
+      `--leader-elect: cannot read the service account ${what} ${path} (${code}); is a service account token mounted in this pod?`,
+    );
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * `onboarder run`: the controller, its HTTP server and (with
+ * `--leader-elect`) the Lease elector, until the stop signal; then a
+ * graceful shutdown: no new work, in-flight API calls finish within the
+ * grace period, logs flushed, exit 0.
+ */
+import { once } from 'node:events';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { connectLive, type ConnectOptions } from './connect.js';
+import { createController, type Controller } from './loop/controller.js';
+import { createLeaderElector, inClusterLeaseConfig } from './loop/leader.js';
+import { startControllerHttpServer } from './report/http-server.js';
+import { createMetrics } from './report/metrics.js';
+
+export interface RunHooks {
+  /** Aborted on SIGTERM/SIGINT (cli.ts), or by a test. */
+  stop: AbortSignal;
+  /** For the demo and tests: where the HTTP server listens, and the controller. */
+  onStarted?: (started: { url: string; controller: Controller }) => void;
+  connect?: Partial<ConnectOptions>;
+}
+
+export async function runController(config: Config, logger: Logger, hooks: RunHooks): Promise<number> {
+  const metrics = createMetrics();
+  const connection = connectLive(config, { logger, telemetry: metrics.telemetry, ...hooks.connect });
+  const elector = config.leaderElect
+    ? createLeaderElector(
+        await inClusterLeaseConfig({
+          name: config.leaseName,
+          // The pod name (Kubernetes sets HOSTNAME to it): unique per replica, readable in the Lease.
+          identity: process.env.POD_NAME ?? hostname(),
+          ...(config.leaseNamespace ? { namespace: config.leaseNamespace } : {}),
+        }),
+        { logger: logger.child({ component: 'leader-election' }) },
+      )
+    : undefined;
+  const controller = createController({
+    dir: config.dir,
+    live: connection.port,
+    logger,
+    metrics,
+    diffOptions: { principals: config.principals },
+    resyncIntervalMs: config.resyncIntervalMs,
+    ...(elector ? { leadership: elector } : {}),
+  });
+  const server = await startControllerHttpServer({ port: config.port, metrics, status: controller.status, logger });
+  try {
+    elector?.start();
+    await controller.start();
+    logger.info({ url: server.url, dir: config.dir, resyncIntervalMs: config.resyncIntervalMs, leaderElect: config.leaderElect }, 'controller running');
+    hooks.onStarted?.({ url: server.url, controller });
+    if (!hooks.stop.aborted) await once(hooks.stop, 'abort');
+    logger.info({ graceMs: config.shutdownGraceMs }, 'shutting down: no new work, waiting for in-flight calls');
+    await controller.stop(config.shutdownGraceMs);
+    await elector?.stop();
+    return 0;
+  } finally {
+    await server.close();
+    await connection.close();
+    logger.info('stopped');
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * `onboarder run` end to end: a real git repository published the way
+ * git-sync does it (a worktree per commit, a symlink swapped atomically),
+ * the controller watching the link, the simulator over real HTTP, and the
+ * controller's own HTTP server scraped like Prometheus would.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Controller } from '../../src/loop/controller.js';
+import { main } from '../../src/main.js';
+import { Capture, copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+
+const exec = promisify(execFile);
+const ROSTER = 'customers/acme/roster.yaml';
+
+/** A git repository published git-sync style: `<root>/link -> <root>/.worktrees/<commit>`. */
+class GitSync {
+  private constructor(
+    readonly root: string,
+    readonly repo: string,
+    readonly link: string,
+  ) {}
+
+  static async create(): Promise<GitSync> {
+    const root = await mkdtemp(path.join(tmpdir(), 'onboarder-gitsync-'));
+    const repo = path.join(root, 'repo');
+    await cp(await copyWithoutHosts(), repo, { recursive: true });
+    const git = new GitSync(root, repo, path.join(root, 'desired-state'));
+    await git.git('init', '-q', '-b', 'main');
+    await git.commit('initial');
+    await git.publish();
+    return git;
+  }
+
+  git(...args: string[]) {
+    return exec('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: this.repo });
+  }
+
+  async edit(file: string, change: (text: string) => string): Promise<void> {
+    const target = path.join(this.repo, file);
+    await writeFile(target, change(await readFile(target, 'utf8')));
+  }
+
+  async commit(message: string): Promise<string> {
+    await this.git('add', '-A');
+    await this.git('commit', '-q', '-m', message);
+    return (await this.git('rev-parse', 'HEAD')).stdout.trim();
+  }
+
+  /** Checks HEAD out into its own worktree and swaps the link to it in one rename, as git-sync does. */
+  async publish(): Promise<string> {
+    const commit = (await this.git('rev-parse', 'HEAD')).stdout.trim();
+    const worktree = path.join(this.root, '.worktrees', commit);
+    await mkdir(path.dirname(worktree), { recursive: true });
+    await this.git('worktree', 'add', '-q', '--detach', worktree, commit);
+    const next = `${this.link}.next`;
+    await symlink(worktree, next);
+    await rename(next, this.link);
+    return commit;
+  }
+}
+
+interface Running {
+  url: string;
+  controller: Controller;
+  logs: Capture;
+  stop(): Promise<number>;
+}
+
+async function startRun(dir: string, env: NodeJS.ProcessEnv, ...flags: string[]): Promise<Running> {
+  const stop = new AbortController();
+  const logs = new Capture();
+  let started: (value: { url: string; controller: Controller }) => void;
+  const ready = new Promise<{ url: string; controller: Controller }>((resolve) => (started = resolve));
+  const exit = main(['run', dir, '--port=0', ...flags], env, {
+    stdout: new Capture(),
+    stderr: new Capture(),
+    isTty: false,
+    logStream: logs,
+    stop: stop.signal,
+    onStarted: (s) => started(s),
+  });
+  const { url, controller } = await Promise.race([ready, exit.then((code) => Promise.reject(new Error(`run exited early with ${code}: ${logs.text}`)))]);
+  return {
+    url,
+    controller,
+    logs,
+    stop: () => {
+      stop.abort();
+      return exit;
+    },
+  };
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function scrape(url: string): Promise<string> {
+  const response = await request(`${url}/metrics`);
+  expect(response.statusCode).toBe(200);
+  return response.body.text();
+}
+
+const metric = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(name));
+
+let account: SimulatedAccount;
+let running: Running | undefined;
+
+beforeEach(async () => {
+  account = await startSimulatedAccount();
+});
+afterEach(async () => {
+  if (running) expect(await running.stop()).toBe(0);
+  running = undefined;
+  await account.close();
+});
+
+const isMember = (userName: string, group: string) => {
+  const { state } = account.sim;
+  const user = state.findUser(userName);
+  const found = state.findGroup(group);
+  return user !== undefined && found !== undefined && state.members(found.id).includes(user.id);
+};
+
+describe('onboarder run on a git-sync folder', () => {
+  it('applies a commit within 2 s of the swap, and the revision metric shows the commit', async () => {
+    const git = await GitSync.create();
+    running = await startRun(git.link, account.env);
+    await until('the first convergence', () => running!.controller.status().lastReconcile?.result === 'success');
+
+    await git.edit(ROSTER, (t) => t.replace('  users:\n', '  users:\n    - { userName: new.hire@acmecorp.com, personas: [analysts] }\n'));
+    const commit = await git.commit('onboard new.hire');
+    const swappedAt = Date.now();
+    await git.publish();
+    await until('the new user in the analysts group', () => isMember('new.hire@acmecorp.com', 'customer-acme-analysts'));
+    const latency = Date.now() - swappedAt;
+    // 2 s budget for seeing the swap, plus the API time of the pass itself.
+    const apiSeconds = running.controller.status().lastReconcile!;
+    expect(latency).toBeLessThan(2_000 + (apiSeconds.finishedAt.getTime() - apiSeconds.startedAt.getTime()) + 500);
+
+    const text = await scrape(running.url);
+    expect(metric(text, 'onboarder_desired_state_revision_info')).toEqual([`onboarder_desired_state_revision_info{revision="${commit}"} 1`]);
+    expect(metric(text, 'onboarder_desired_state_valid')).toContain('onboarder_desired_state_valid 1');
+  }, 30_000);
+
+  it('keeps the last good revision when a commit breaks the YAML, and recovers with the next good one', async () => {
+    const git = await GitSync.create();
+    const first = (await git.git('rev-parse', 'HEAD')).stdout.trim();
+    running = await startRun(git.link, account.env);
+    await until('the first convergence', () => running!.controller.status().lastReconcile?.result === 'success');
+
+    await git.edit(ROSTER, (t) => t.replace('displayName: Jane Doe,', 'displayName: "Jane Doe,'));
+    await git.commit('broken');
+    await git.publish();
+    await until('valid 0', async () => metric(await scrape(running!.url), 'onboarder_desired_state_valid').includes('onboarder_desired_state_valid 0'));
+    const text = await scrape(running.url);
+    expect(metric(text, 'onboarder_desired_state_revision_info')).toEqual([`onboarder_desired_state_revision_info{revision="${first}"} 1`]);
+    expect(running.controller.status().rejected?.errors[0]).toMatch(/customers\/acme\/roster\.yaml:\d+:\d+: YAML syntax error/);
+    expect(running.logs.text).toContain('revision rejected');
+
+    await git.edit(ROSTER, (t) => t.replace('displayName: "Jane Doe,', 'displayName: Jane Doe,').replace('  users:\n', '  users:\n    - { userName: second@acmecorp.com, personas: [analysts] }\n'));
+    const fixed = await git.commit('fixed');
+    await git.publish();
+    await until('the fixed revision applied', () => isMember('second@acmecorp.com', 'customer-acme-analysts'));
+    const after = await scrape(running.url);
+    expect(metric(after, 'onboarder_desired_state_valid')).toContain('onboarder_desired_state_valid 1');
+    expect(metric(after, 'onboarder_desired_state_revision_info')).toEqual([`onboarder_desired_state_revision_info{revision="${fixed}"} 1`]);
+  }, 30_000);
+});
+
+describe('onboarder run on a plain folder', () => {
+  it('repairs drift made by hand on the next resync, with no commit', async () => {
+    const dir = await copyWithoutHosts();
+    running = await startRun(dir, account.env, '--resync-interval=1s');
+    await until('the first convergence', () => isMember('jane.doe@acmecorp.com', 'customer-acme-analysts'));
+    const { state } = account.sim;
+    state.removeMember(state.findGroup('customer-acme-analysts')!.id, state.findUser('jane.doe@acmecorp.com')!.id);
+    expect(isMember('jane.doe@acmecorp.com', 'customer-acme-analysts')).toBe(false);
+    await until('the resync repairing it', () => isMember('jane.doe@acmecorp.com', 'customer-acme-analysts'), 5_000);
+  }, 30_000);
+
+  it('serves /metrics that promtool accepts, and health endpoints', async () => {
+    const dir = await copyWithoutHosts();
+    running = await startRun(dir, account.env);
+    await until('ready', async () => (await request(`${running!.url}/readyz`)).statusCode === 200);
+    expect((await request(`${running.url}/healthz`)).statusCode).toBe(200);
+    const text = await scrape(running.url);
+    for (const name of [
+      'onboarder_drift_objects',
+      'onboarder_reconcile_total',
+      'onboarder_reconcile_duration_seconds',
+      'onboarder_actions_total',
+      'onboarder_api_requests_total',
+      'onboarder_api_request_duration_seconds',
+      'onboarder_desired_state_valid',
+      'onboarder_desired_state_revision_info',
+      'onboarder_last_success_timestamp_seconds',
+      'onboarder_is_leader',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    const promtool = await exec('which', ['promtool']).then(
+      () => true,
+      () => false,
+    );
+    if (!promtool && process.env.ONBOARDER_SKIP_PROMTOOL === '1') return;
+    expect(promtool, 'promtool is missing: install the Debian package prometheus (.ci/run does)').toBe(true);
+    const checked = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = execFile('promtool', ['check', 'metrics'], (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+      );
+      child.stdin!.end(text);
+    });
+    expect(checked.output.trim()).toBe('');
+    expect(checked.code).toBe(0);
+  }, 30_000);
+
+  it('exits 0 on stop during a reconcile, and the next start converges', async () => {
+    const dir = await copyWithoutHosts();
+    account.sim.faults.latencyMs = 100;
+    running = await startRun(dir, account.env);
+    await until('some writes under way', () => account.sim.requests.some((r) => r.method !== 'GET'));
+    const code = await running.stop();
+    running = undefined;
+    expect(code).toBe(0);
+    account.sim.faults.latencyMs = 0;
+    expect((await runCli(['apply', dir], account.env)).code).toBe(0);
+    expect((await runCli(['plan', dir, '--detailed-exitcode'], account.env)).code).toBe(0);
+  }, 60_000);
+});

@@ -136,6 +136,10 @@ export class DatabricksHttp {
       if (result.ok) return result.value;
 
       const { error } = result;
+      if (isThrottled(req.family, result.outcome)) {
+        const pauseMs = error.details.retryAfterSeconds === undefined ? undefined : Math.min(error.details.retryAfterSeconds, 60) * 1000;
+        this.limiter.throttled(req.family, { write: req.method !== 'GET', scope: url.origin, ...(pauseMs === undefined ? {} : { pauseMs }) });
+      }
       if (!error.retryable || attempt >= this.policy.maxAttempts) throw error;
       const wait = retryDelayMs(this.policy, attempt, error.details.retryAfterSeconds, this.random);
       if (this.now() - started + wait > this.policy.totalBudgetMs) throw error;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../domain/errors.js';
 import { DEFAULT_FAMILY_LIMITS, FamilyLimiter } from './limiter.js';
 
@@ -44,5 +44,41 @@ describe('FamilyLimiter', () => {
     expect(limiter.limit('account-scim')).toEqual(DEFAULT_FAMILY_LIMITS['account-scim']);
     expect(() => new FamilyLimiter({ oauth: { concurrency: 0 } })).toThrow(ConfigError);
     expect(() => new FamilyLimiter({ oauth: { requestsPerSecond: -1 } })).toThrow(ConfigError);
+  });
+});
+
+describe('FamilyLimiter after a 429', () => {
+  const fast = { concurrency: 8, requestsPerSecond: Infinity, writeRequestsPerSecond: Infinity };
+
+  it('halves the lane concurrency and steps it back up while no 429 follows', () => {
+    vi.useFakeTimers();
+    try {
+      const limiter = new FamilyLimiter({ 'account-scim': fast });
+      const lane = { write: true, scope: 'https://accounts' };
+      limiter.throttled('account-scim', lane);
+      expect(limiter.concurrency('account-scim', lane)).toBe(4);
+      limiter.throttled('account-scim', lane);
+      expect(limiter.concurrency('account-scim', lane)).toBe(2);
+      // Other lanes and scopes are untouched.
+      expect(limiter.concurrency('account-scim', { write: false, scope: 'https://accounts' })).toBe(8);
+      vi.advanceTimersByTime(5_000);
+      expect(limiter.concurrency('account-scim', lane)).toBe(3);
+      vi.advanceTimersByTime(60_000);
+      expect(limiter.concurrency('account-scim', lane)).toBe(8);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('holds the whole lane for Retry-After', async () => {
+    const limiter = new FamilyLimiter({ 'workspace-scim': fast });
+    limiter.throttled('workspace-scim', { scope: 'https://ws', pauseMs: 300 });
+    const started = performance.now();
+    await limiter.schedule('workspace-scim', async () => undefined, { scope: 'https://ws' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    // Another workspace is not held.
+    const other = performance.now();
+    await limiter.schedule('workspace-scim', async () => undefined, { scope: 'https://other' });
+    expect(performance.now() - other).toBeLessThan(100);
   });
 });

@@ -59,9 +59,13 @@ export interface ScheduleOptions {
   scope?: string;
 }
 
+/** After throttling, concurrency steps back up by one per this many ms without another 429. */
+const RECOVERY_STEP_MS = 5_000;
+
 export class FamilyLimiter {
   private readonly limits: Record<ApiFamily, FamilyLimit>;
   private readonly queues = new Map<string, PQueue>();
+  private readonly recovering = new Map<string, { base: number; timer: NodeJS.Timeout }>();
 
   constructor(config: FamilyLimitsConfig = {}) {
     const limits = { ...DEFAULT_FAMILY_LIMITS };
@@ -89,13 +93,48 @@ export class FamilyLimiter {
     return this.queue(family, options.write ?? false, options.scope ?? '').add(fn);
   }
 
+  /**
+   * The service said 429: halve the lane's concurrency (it steps back up by
+   * one every few seconds without another 429) and, when it said how long,
+   * hold the whole lane for that long. Every request of the lane waits, not
+   * only the one being retried, so the rate really drops.
+   */
+  throttled(family: ApiFamily, options: ScheduleOptions & { pauseMs?: number } = {}): void {
+    const key = queueKey(family, options.write ?? false, options.scope ?? '');
+    const queue = this.queue(family, options.write ?? false, options.scope ?? '');
+    if (Number.isFinite(queue.concurrency)) {
+      const state = this.recovering.get(key);
+      const base = state?.base ?? queue.concurrency;
+      clearInterval(state?.timer);
+      queue.concurrency = Math.max(1, Math.floor(queue.concurrency / 2));
+      const timer = setInterval(() => {
+        queue.concurrency = Math.min(base, queue.concurrency + 1);
+        if (queue.concurrency >= base) {
+          clearInterval(timer);
+          this.recovering.delete(key);
+        }
+      }, RECOVERY_STEP_MS);
+      timer.unref();
+      this.recovering.set(key, { base, timer });
+    }
+    if (options.pauseMs !== undefined && options.pauseMs > 0) {
+      queue.pause();
+      setTimeout(() => queue.start(), options.pauseMs).unref();
+    }
+  }
+
+  /** The lane's concurrency right now (lower than configured while recovering from throttling). */
+  concurrency(family: ApiFamily, options: ScheduleOptions = {}): number {
+    return this.queue(family, options.write ?? false, options.scope ?? '').concurrency;
+  }
+
   /** Resolves when every queue is idle. */
   async onIdle(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.onIdle()));
   }
 
   private queue(family: ApiFamily, write: boolean, scope: string): PQueue {
-    const key = `${family}|${write ? 'w' : 'r'}|${scope}`;
+    const key = queueKey(family, write, scope);
     let queue = this.queues.get(key);
     if (!queue) {
       const limit = this.limits[family];
@@ -105,6 +144,10 @@ export class FamilyLimiter {
     }
     return queue;
   }
+}
+
+function queueKey(family: ApiFamily, write: boolean, scope: string): string {
+  return `${family}|${write ? 'w' : 'r'}|${scope}`;
 }
 
 /**

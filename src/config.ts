@@ -3,6 +3,7 @@
  * variable; Databricks credentials come only from the standard Databricks
  * variables. The result is validated and frozen; nothing else reads env.
  */
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.js';
@@ -46,6 +47,8 @@ export interface Config {
   /** `run`: Kubernetes Lease leader election; only the leader writes. */
   readonly leaderElect: boolean;
   readonly leaseName: string;
+  /** The Lease holder: POD_NAME (the downward API), else the host name (Kubernetes sets it to the pod name). */
+  readonly leaseIdentity: string;
   /** Default: the pod's own namespace. */
   readonly leaseNamespace: string | undefined;
   /** `demo`: converge once and exit instead of running the controller. */
@@ -150,6 +153,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     shutdownGraceMs: settings.data.shutdownGraceMs,
     leaderElect: parsed.values['leader-elect'] === true || env.ONBOARDER_LEADER_ELECT === 'true',
     leaseName: settings.data.leaseName,
+    leaseIdentity: env.POD_NAME || hostname(),
     leaseNamespace: pick('lease-namespace', 'ONBOARDER_LEASE_NAMESPACE'),
     once: parsed.values.once === true,
     databricks: Object.freeze({

@@ -5,7 +5,6 @@
  * grace period, logs flushed, exit 0.
  */
 import { once } from 'node:events';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { connectLive, type ConnectOptions } from './connect.js';
@@ -29,8 +28,7 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     ? createLeaderElector(
         await inClusterLeaseConfig({
           name: config.leaseName,
-          // The pod name (Kubernetes sets HOSTNAME to it): unique per replica, readable in the Lease.
-          identity: process.env.POD_NAME ?? hostname(),
+          identity: config.leaseIdentity,
           ...(config.leaseNamespace ? { namespace: config.leaseNamespace } : {}),
         }),
         { logger: logger.child({ component: 'leader-election' }) },

@@ -10,23 +10,11 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseConfig } from '../src/config.js';
+import { CONTRACT_METRICS } from './support/contract.js';
 import { REPO_ROOT } from './support/harness.js';
 
 const exec = promisify(execFile);
 const DEPLOY = path.join(REPO_ROOT, 'deploy');
-const CONTRACT_METRICS = [
-  'onboarder_drift_objects',
-  'onboarder_reconcile_total',
-  'onboarder_reconcile_duration_seconds',
-  'onboarder_actions_total',
-  'onboarder_api_requests_total',
-  'onboarder_api_request_duration_seconds',
-  'onboarder_api_throttled_total',
-  'onboarder_desired_state_valid',
-  'onboarder_desired_state_revision_info',
-  'onboarder_last_success_timestamp_seconds',
-  'onboarder_is_leader',
-];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- manifests are free-form YAML.
 type Doc = any;
@@ -86,7 +74,7 @@ describe('deploy/prometheus/alerts.yaml', () => {
     const text = await readFile(file, 'utf8');
     const used = new Set(text.match(/onboarder_[a-z_]+/g));
     expect(used.size).toBeGreaterThan(5);
-    for (const name of used) expect(CONTRACT_METRICS, name).toContain(name);
+    for (const name of used) expect(CONTRACT_METRICS as readonly string[], name).toContain(name);
   });
 
   it.skipIf(process.env.ONBOARDER_SKIP_PROMTOOL === '1')('passes promtool check rules', async () => {

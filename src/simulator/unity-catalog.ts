@@ -14,6 +14,7 @@
 import { HttpResponse, type HttpHandler } from 'msw';
 import { z } from 'zod';
 import { ApiError, route, type SimulatorContext } from './pipeline.js';
+import { defined } from './rest-body.js';
 import {
   catalogInfo,
   externalLocationInfo,
@@ -78,13 +79,6 @@ const locationUpdate = z.looseObject({
   isolation_mode: z.enum(['ISOLATION_MODE_OPEN', 'ISOLATION_MODE_ISOLATED']).optional(),
 });
 
-type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
-};
-/** Drops `undefined` values so parsed bodies fit `exactOptionalPropertyTypes` inputs. */
-export function defined<T extends Record<string, unknown>>(record: T): Defined<T> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Defined<T>;
-}
 
 const LABEL: Record<BindableType, string> = { catalog: 'Catalog', external_location: 'External location', storage_credential: 'Storage credential' };
 

@@ -13,6 +13,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Controller } from '../../src/loop/controller.js';
 import { main } from '../../src/main.js';
+import { CONTRACT_METRICS } from '../support/contract.js';
 import { Capture, copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
 
 const exec = promisify(execFile);
@@ -197,18 +198,7 @@ describe('onboarder run on a plain folder', () => {
     await until('ready', async () => (await request(`${running!.url}/readyz`)).statusCode === 200);
     expect((await request(`${running.url}/healthz`)).statusCode).toBe(200);
     const text = await scrape(running.url);
-    for (const name of [
-      'onboarder_drift_objects',
-      'onboarder_reconcile_total',
-      'onboarder_reconcile_duration_seconds',
-      'onboarder_actions_total',
-      'onboarder_api_requests_total',
-      'onboarder_api_request_duration_seconds',
-      'onboarder_desired_state_valid',
-      'onboarder_desired_state_revision_info',
-      'onboarder_last_success_timestamp_seconds',
-      'onboarder_is_leader',
-    ]) {
+    for (const name of CONTRACT_METRICS) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     const promtool = await exec('which', ['promtool']).then(

@@ -1,0 +1,14 @@
+/** The metric names of behaviour.md's table: dashboards and alerts depend on them. */
+export const CONTRACT_METRICS = [
+  'onboarder_drift_objects',
+  'onboarder_reconcile_total',
+  'onboarder_reconcile_duration_seconds',
+  'onboarder_actions_total',
+  'onboarder_api_requests_total',
+  'onboarder_api_request_duration_seconds',
+  'onboarder_api_throttled_total',
+  'onboarder_desired_state_valid',
+  'onboarder_desired_state_revision_info',
+  'onboarder_last_success_timestamp_seconds',
+  'onboarder_is_leader',
+] as const;

@@ -2,8 +2,8 @@ import { createServer } from 'node:net';
 import { http, HttpResponse, delay } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureLogger, useMswServer, useRecorded } from '../../test/support/live.js';
-import { ApiError, ConfigError } from '../domain/errors.js';
+import { captureLogger, useMswServer, useRecorded, apiFailure } from '../../test/support/live.js';
+import { ConfigError } from '../domain/errors.js';
 import { patTokenSource } from './auth.js';
 import { DatabricksHttp, keepInt64AsStrings } from './http.js';
 import { FamilyLimiter } from './limiter.js';
@@ -12,15 +12,6 @@ const TOKEN = 'dapi-super-secret-token-0123456789';
 const okSchema = z.object({ ok: z.boolean() });
 
 const mock = useMswServer();
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 describe('DatabricksHttp retries', () => {
   it('waits at least Retry-After after a 429, then succeeds; telemetry counts each attempt', async () => {
@@ -73,7 +64,7 @@ describe('DatabricksHttp retries', () => {
     const t = mock.http();
     let calls = 0;
     useRecorded(mock.server, http.post('/api/drop', () => (++calls, HttpResponse.error())));
-    const error = await failure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: mock.server.url, path: '/api/drop', body: { a: 1 }, schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: mock.server.url, path: '/api/drop', body: { a: 1 }, schema: okSchema }));
     expect(calls).toBe(1);
     expect(error.status).toBe(0);
     expect(error.errorCode).toBe('UND_ERR_SOCKET');
@@ -92,7 +83,7 @@ describe('DatabricksHttp retries', () => {
   it('retries a refused connection even for a POST (nothing was sent)', async () => {
     const port = await freePort();
     const t = mock.http({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
-    const error = await failure(t.http.request({ family: 'workspace', method: 'POST', baseUrl: `http://127.0.0.1:${port}`, path: '/x', body: {}, schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace', method: 'POST', baseUrl: `http://127.0.0.1:${port}`, path: '/x', body: {}, schema: okSchema }));
     expect(error.status).toBe(0);
     expect(error.errorCode).toBe('ECONNREFUSED');
     expect(t.telemetry.finished.map((e) => e.code)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
@@ -105,7 +96,7 @@ describe('DatabricksHttp retries', () => {
       mock.server,
       http.get('/api/bad', () => (++calls, HttpResponse.json({ error_code: 'INVALID_PARAMETER_VALUE', message: 'count must be positive' }, { status: 400 }))),
     );
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/bad', query: { count: -1 }, schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/bad', query: { count: -1 }, schema: okSchema }));
     expect(calls).toBe(1);
     expect(error.details).toMatchObject({
       family: 'workspace',
@@ -133,7 +124,7 @@ describe('DatabricksHttp retries', () => {
     );
     await expect(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/limit', schema: okSchema })).resolves.toEqual({ ok: true });
     expect(t.telemetry.throttledFamilies).toEqual(['workspace-scim']);
-    const error = await failure(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/boom', schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/boom', schema: okSchema }));
     expect(error.status).toBe(500);
     expect(error.retryable).toBe(false);
     expect(calls).toBe(2);
@@ -148,7 +139,7 @@ describe('DatabricksHttp retries', () => {
       http.post('/api/slow', () => (++calls.post, new HttpResponse('gateway timeout', { status: 504 }))),
     );
     await expect(t.http.request({ family: 'permissions', method: 'GET', baseUrl: mock.server.url, path: '/api/slow', schema: okSchema })).resolves.toEqual({ ok: true });
-    const error = await failure(t.http.request({ family: 'permissions', method: 'POST', baseUrl: mock.server.url, path: '/api/slow', body: {}, schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'permissions', method: 'POST', baseUrl: mock.server.url, path: '/api/slow', body: {}, schema: okSchema }));
     expect(error.status).toBe(504);
     expect(calls).toEqual({ get: 2, post: 1 });
   });
@@ -157,7 +148,7 @@ describe('DatabricksHttp retries', () => {
     const t = mock.http({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
     let calls = 0;
     useRecorded(mock.server, http.get('/api/busy', () => (++calls, new HttpResponse(null, { status: 429 }))));
-    const error = await failure(t.http.request({ family: 'unity-catalog', method: 'GET', baseUrl: mock.server.url, path: '/api/busy', schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'unity-catalog', method: 'GET', baseUrl: mock.server.url, path: '/api/busy', schema: okSchema }));
     expect(calls).toBe(3);
     expect(error.status).toBe(429);
     expect(error.retryable).toBe(true);
@@ -168,7 +159,7 @@ describe('DatabricksHttp retries', () => {
     const t = mock.http({ retry: { totalBudgetMs: 5_000 } });
     let calls = 0;
     useRecorded(mock.server, http.get('/api/later', () => (++calls, new HttpResponse(null, { status: 503, headers: { 'Retry-After': '30' } }))));
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/later', schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/later', schema: okSchema }));
     expect(calls).toBe(1);
     expect(error.details.retryAfterSeconds).toBe(30);
     expect(t.sleeps).toEqual([]);
@@ -180,7 +171,7 @@ describe('DatabricksHttp retries', () => {
       await delay(2_000); // undici checks timeouts on a ~1 s tick
       return HttpResponse.json({ ok: true });
     }));
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/hang', schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/hang', schema: okSchema }));
     expect(error.status).toBe(0);
     expect(error.errorCode).toBe('UND_ERR_HEADERS_TIMEOUT');
     expect(error.retryable).toBe(true);
@@ -196,7 +187,7 @@ describe('DatabricksHttp responses and errors', () => {
         { status: 409 },
       ),
     ));
-    const error = await failure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: mock.server.url, path: '/scim/Groups', body: {}, schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'account-scim', method: 'POST', baseUrl: mock.server.url, path: '/scim/Groups', body: {}, schema: okSchema }));
     expect(error.details).toMatchObject({ status: 409, errorCode: 'SCIM_409', apiMessage: 'uniqueness Group with name eng already exists.', retryable: false });
   });
 
@@ -204,7 +195,7 @@ describe('DatabricksHttp responses and errors', () => {
     const t = mock.http();
     useRecorded(mock.server, http.get('/api/shape', () => HttpResponse.json({ Resources: [{ id: 42, userName: 'private.person@example.com' }] })));
     const schema = z.object({ Resources: z.array(z.object({ id: z.string(), userName: z.string(), active: z.boolean() })) });
-    const error = await failure(t.http.request({ family: 'account-scim', method: 'GET', baseUrl: mock.server.url, path: '/api/shape', schema }));
+    const error = await apiFailure(t.http.request({ family: 'account-scim', method: 'GET', baseUrl: mock.server.url, path: '/api/shape', schema }));
     expect(error.errorCode).toBe('INVALID_RESPONSE');
     expect(error.status).toBe(200);
     expect(error.retryable).toBe(false);
@@ -216,7 +207,7 @@ describe('DatabricksHttp responses and errors', () => {
   it('rejects a 2xx body that is not JSON', async () => {
     const t = mock.http();
     useRecorded(mock.server, http.get('/api/html', () => HttpResponse.html('<html>login</html>')));
-    const error = await failure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/html', schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/html', schema: okSchema }));
     expect(error.errorCode).toBe('INVALID_RESPONSE');
     expect(error.details.apiMessage).toBe('response body is not JSON');
   });
@@ -303,7 +294,7 @@ describe('DatabricksHttp secrets', () => {
     useRecorded(mock.server, http.get('/api/echo', ({ request }) =>
       HttpResponse.json({ error_code: 'UNAUTHENTICATED', message: `bad header ${request.headers.get('authorization')} for token ${TOKEN}` }, { status: 429 }),
     ));
-    const error = await failure(
+    const error = await apiFailure(
       client.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/echo', query: { access_token: 'q-secret-value' }, auth: patTokenSource(TOKEN), schema: okSchema }),
     );
     expect(error.message).toContain('[REDACTED]');

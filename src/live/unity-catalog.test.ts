@@ -1,7 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testHttp, useMswServer, useRecorded, type TestHttp } from '../../test/support/live.js';
-import { ApiError } from '../domain/errors.js';
+import { testHttp, useMswServer, useRecorded, type TestHttp, apiFailure } from '../../test/support/live.js';
 import { createSimulator, DEFAULT_PAT, type Simulator } from '../simulator/index.js';
 import { patTokenSource } from './auth.js';
 import { UnityCatalog } from './unity-catalog.js';
@@ -10,15 +9,6 @@ const WS = '1234567890123456';
 const DEV_WS = '2000000000000002';
 const QA_WS = '3000000000000003';
 const UC = '/api/2.1/unity-catalog';
-
-async function failure(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 describe('UnityCatalog against the simulator', () => {
   let sim: Simulator;
@@ -77,7 +67,7 @@ describe('UnityCatalog against the simulator', () => {
       expect(await uc.getCatalog('nope')).toBeNull();
       await uc.createCatalog({ name: 'hidden' });
       await uc.updateCatalog('hidden', { isolation: 'ISOLATED' });
-      const error = await failure(uc.getCatalog('hidden'));
+      const error = await apiFailure(uc.getCatalog('hidden'));
       expect(error.status).toBe(403);
       expect(error.errorCode).toBe('PERMISSION_DENIED');
     });
@@ -93,7 +83,7 @@ describe('UnityCatalog against the simulator', () => {
     it('deletes a non-empty catalog only with force', async () => {
       await uc.createCatalog({ name: 'acme' });
       await uc.createSchema({ catalogName: 'acme', name: 'raw' });
-      const error = await failure(uc.deleteCatalog('acme'));
+      const error = await apiFailure(uc.deleteCatalog('acme'));
       expect(error.errorCode).toBe('INVALID_STATE');
       await uc.deleteCatalog('acme', { force: true });
       expect(requests('DELETE', '/catalogs/acme').map((r) => r.query)).toEqual(['', 'force=true']);
@@ -158,7 +148,7 @@ describe('UnityCatalog against the simulator', () => {
     });
 
     it('surfaces a missing credential as an ApiError with the API error code', async () => {
-      const error = await failure(uc.createExternalLocation({ name: 'landing', url: 's3://acme/landing', credentialName: 'nope' }));
+      const error = await apiFailure(uc.createExternalLocation({ name: 'landing', url: 's3://acme/landing', credentialName: 'nope' }));
       expect(error.status).toBe(404);
       expect(error.errorCode).toBe('STORAGE_CREDENTIAL_DOES_NOT_EXIST');
     });
@@ -214,7 +204,7 @@ describe('UnityCatalog against the simulator', () => {
     });
 
     it('surfaces PRINCIPAL_DOES_NOT_EXIST for a workspace-local group', async () => {
-      const error = await failure(uc.updateGrants('catalog', 'acme', [{ principal: 'users', add: ['USE_CATALOG'], remove: [] }]));
+      const error = await apiFailure(uc.updateGrants('catalog', 'acme', [{ principal: 'users', add: ['USE_CATALOG'], remove: [] }]));
       expect(error.errorCode).toBe('PRINCIPAL_DOES_NOT_EXIST');
       expect(error.details.apiMessage).toContain('Could not find principal with name users');
     });
@@ -336,14 +326,14 @@ describe('UnityCatalog wire details', () => {
   it('fails instead of looping when the server repeats a page token', async () => {
     const uc = client();
     useRecorded(mock.server, http.get(`${UC}/storage-credentials`, () => HttpResponse.json({ storage_credentials: [{ name: 'c' }], next_page_token: 'again' })));
-    const error = await failure(uc.listStorageCredentials());
+    const error = await apiFailure(uc.listStorageCredentials());
     expect(error.errorCode).toBe('INVALID_RESPONSE');
   });
 
   it('throws other errors of a read', async () => {
     const uc = client();
     useRecorded(mock.server, http.get(`${UC}/external-locations/landing`, () => HttpResponse.json({ error_code: 'PERMISSION_DENIED', message: 'no' }, { status: 403 })));
-    const error = await failure(uc.getExternalLocation('landing'));
+    const error = await apiFailure(uc.getExternalLocation('landing'));
     expect(error.status).toBe(403);
   });
 });

@@ -7,7 +7,8 @@ import { pino, type Logger } from 'pino';
 import type { ApiFamily, ApiTelemetry } from '../../src/domain/telemetry.js';
 import { DatabricksHttp, type DatabricksHttpOptions } from '../../src/live/http.js';
 import { FamilyLimiter } from '../../src/live/limiter.js';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ApiError } from '../../src/domain/errors.js';
 import { startMswHttpServer, type MswHttpServer } from '../../src/simulator/http-server.js';
 
 export interface RecordedTelemetry extends ApiTelemetry {
@@ -153,4 +154,14 @@ export function useMswServer(): MswFixture {
       return client;
     },
   };
+}
+
+/** The ApiError a promise rejects with; fails the test if it resolves or rejects with something else. */
+export async function apiFailure(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
 }

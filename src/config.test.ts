@@ -43,4 +43,15 @@ describe('parseConfig', () => {
     expect(() => configOf(['plan'], { DATABRICKS_TOKEN: 'dapi-x', DATABRICKS_CLIENT_ID: 'id' })).toThrow(/more than one authorization method/);
     expect(() => configOf(['plan'], { DATABRICKS_CLIENT_ID: 'id' })).toThrow(/needs both DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET/);
   });
+
+  it('turns --mode=observe into every kind, and --observe-kinds into the kinds named, singular or plural', () => {
+    expect(configOf(['apply']).observeKinds.size).toBe(0);
+    expect(configOf(['apply', '--mode=observe']).observeKinds.size).toBeGreaterThan(10);
+    expect([...configOf(['apply', '--observe-kinds=notebooks, grants,cluster-policies,membership']).observeKinds].sort()).toEqual([
+      'cluster-policy',
+      'grants',
+      'membership',
+      'notebook',
+    ]);
+  });
 });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ConfigError } from './domain/errors.js';
 import { protectCredentials, type Credentials } from './live/auth.js';
 import { DEFAULT_FAMILY_LIMITS, unlimitedFamilyLimits, type FamilyLimitsConfig } from './live/limiter.js';
+import { ACTION_KINDS, type ActionKind } from './domain/plan.js';
 import type { ApiFamily } from './domain/telemetry.js';
 
 export const COMMANDS = ['validate', 'plan', 'apply', 'run', 'demo', 'schema'] as const;
@@ -51,6 +52,8 @@ export interface Config {
   readonly leaseIdentity: string;
   /** Default: the pod's own namespace. */
   readonly leaseNamespace: string | undefined;
+  /** Kinds observed only: drift reported, never written (`--mode=observe` means every kind). */
+  readonly observeKinds: ReadonlySet<ActionKind>;
   /** `demo`: converge once and exit instead of running the controller. */
   readonly once: boolean;
 }
@@ -71,6 +74,8 @@ const FLAGS = {
   'lease-name': { type: 'string' },
   'lease-namespace': { type: 'string' },
   once: { type: 'boolean' },
+  mode: { type: 'string' },
+  'observe-kinds': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -156,6 +161,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     leaseIdentity: env.POD_NAME || hostname(),
     leaseNamespace: pick('lease-namespace', 'ONBOARDER_LEASE_NAMESPACE'),
     once: parsed.values.once === true,
+    observeKinds: observeKinds(pick('mode', 'ONBOARDER_MODE'), pick('observe-kinds', 'ONBOARDER_OBSERVE_KINDS')),
     databricks: Object.freeze({
       accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
       accountId: env.DATABRICKS_ACCOUNT_ID || undefined,
@@ -164,6 +170,19 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     }),
   });
   return { command, help, config };
+}
+
+/** `--mode=observe` observes every kind; `--observe-kinds=notebooks,grants` some (singular or plural names). */
+export function observeKinds(mode: string | undefined, kinds: string | undefined): ReadonlySet<ActionKind> {
+  if (mode !== undefined && mode !== 'apply' && mode !== 'observe') throw new ConfigError(`--mode must be apply or observe, got "${mode}"`);
+  if (mode === 'observe') return new Set(ACTION_KINDS);
+  const observed = new Set<ActionKind>();
+  for (const name of (kinds ?? '').split(',').map((k) => k.trim()).filter(Boolean)) {
+    const kind = ACTION_KINDS.find((k) => k === name || `${k}s` === name || (k.endsWith('y') && `${k.slice(0, -1)}ies` === name));
+    if (!kind) throw new ConfigError(`--observe-kinds: unknown kind "${name}" (known: ${ACTION_KINDS.join(', ')})`);
+    observed.add(kind);
+  }
+  return observed;
 }
 
 /** Resolves the standard Databricks auth variables the way the SDKs do (one method, never two). */
@@ -237,6 +256,8 @@ Flags (each also an environment variable):
   --leader-elect                 ONBOARDER_LEADER_ELECT=true  run: Kubernetes Lease leader election
   --lease-name=NAME              ONBOARDER_LEASE_NAME   Lease name (default onboarder)
   --lease-namespace=NS           ONBOARDER_LEASE_NAMESPACE  Lease namespace (default: the pod's)
+  --mode=apply|observe           ONBOARDER_MODE         observe: report drift and metrics, never write (default apply)
+  --observe-kinds=K1,K2          ONBOARDER_OBSERVE_KINDS  observe only these kinds, e.g. notebooks,grants
   --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
   --no-color                     NO_COLOR               plain output
   DIR                            ONBOARDER_DIR          default ./desired-state

@@ -166,10 +166,31 @@ export type Readable = Record<string, string | number | boolean | string[] | nul
 
 /**
  * - `pending`: will be executed by apply.
+ * - `observed`: would be executed, but its kind is observed only (`--mode=observe`, `--observe-kinds`).
  * - `waiting`: cannot be executed yet (e.g. a user the identity provider has not provisioned).
  * - `reported`: drift that onboarder reports but does not own (e.g. an IdP group's membership).
  */
-export type ActionStatus = 'pending' | 'waiting' | 'reported';
+export type ActionStatus = 'pending' | 'observed' | 'waiting' | 'reported';
+
+/** Every kind, for flags that name kinds. */
+export const ACTION_KINDS: readonly ActionKind[] = [
+  'group',
+  'user',
+  'service-principal',
+  'workspace-assignment',
+  'membership',
+  'entitlements',
+  'catalog',
+  'schema',
+  'catalog-bindings',
+  'catalog-isolation',
+  'external-location',
+  'grants',
+  'warehouse',
+  'cluster-policy',
+  'notebook',
+  'permissions',
+];
 
 export interface Action {
   /** Unique and stable within a plan: `<kind>:<target>`. */
@@ -212,7 +233,7 @@ export interface Plan {
   issues: DesiredStateIssue[];
 }
 
-/** True when apply would change something. */
+/** True when apply would change something (or would, were its kind not observed only). */
 export function planHasChanges(plan: Plan): boolean {
-  return plan.actions.some((action) => action.status === 'pending');
+  return plan.actions.some((action) => action.status === 'pending' || action.status === 'observed');
 }

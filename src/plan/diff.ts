@@ -5,13 +5,15 @@
 import type { DesiredState } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
-import type { Action, Plan, PlanSummary } from '../domain/plan.js';
+import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
 import { diffUnityCatalog } from './unity-catalog-diff.js';
 import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 
 export interface DiffOptions extends IdentityDiffOptions {
+  /** Kinds whose drift is reported but never applied (`--mode=observe` observes every kind). */
+  observeKinds?: ReadonlySet<ActionKind>;
   /** What earlier applied revisions declared: only those objects may be deleted. Default: nothing. */
   inventory?: Inventory;
 }
@@ -21,8 +23,18 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
   const identityActionIds = new Set(identity.map((action) => action.id));
   const unityCatalog = diffUnityCatalog(desired, live, { inventory: options.inventory ?? EMPTY_INVENTORY, identityActionIds });
   const assets = diffWorkspaceAssets(desired, live, { identityActionIds });
-  const actions = [...identity, ...unityCatalog.actions, ...assets].sort(compareActions);
+  const actions = observe([...identity, ...unityCatalog.actions, ...assets], options.observeKinds).sort(compareActions);
   return { actions, summary: summarize(actions), issues: unityCatalog.issues };
+}
+
+/** Observed kinds keep their drift in the plan, as `observed`: shown and counted, never executed. */
+function observe(actions: Action[], kinds: ReadonlySet<ActionKind> | undefined): Action[] {
+  if (!kinds || kinds.size === 0) return actions;
+  return actions.map((action) =>
+    action.status === 'pending' && kinds.has(action.kind)
+      ? { ...action, status: 'observed', reason: 'observe mode: reported, not changed' }
+      : action,
+  );
 }
 
 export function summarize(actions: readonly Action[]): PlanSummary {

@@ -52,6 +52,8 @@ export interface Config {
   readonly leaseIdentity: string;
   /** Default: the pod's own namespace. */
   readonly leaseNamespace: string | undefined;
+  /** Lift the deletion budget (at most 10 objects or 10% of the inventory per reconcile). */
+  readonly allowMassDelete: boolean;
   /** Kinds observed only: drift reported, never written (`--mode=observe` means every kind). */
   readonly observeKinds: ReadonlySet<ActionKind>;
   /** `demo`: converge once and exit instead of running the controller. */
@@ -75,6 +77,7 @@ const FLAGS = {
   'lease-namespace': { type: 'string' },
   once: { type: 'boolean' },
   mode: { type: 'string' },
+  'allow-mass-delete': { type: 'boolean' },
   'observe-kinds': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -161,6 +164,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     leaseIdentity: env.POD_NAME || hostname(),
     leaseNamespace: pick('lease-namespace', 'ONBOARDER_LEASE_NAMESPACE'),
     once: parsed.values.once === true,
+    allowMassDelete: parsed.values['allow-mass-delete'] === true || env.ONBOARDER_ALLOW_MASS_DELETE === 'true',
     observeKinds: observeKinds(pick('mode', 'ONBOARDER_MODE'), pick('observe-kinds', 'ONBOARDER_OBSERVE_KINDS')),
     databricks: Object.freeze({
       accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
@@ -258,6 +262,7 @@ Flags (each also an environment variable):
   --lease-namespace=NS           ONBOARDER_LEASE_NAMESPACE  Lease namespace (default: the pod's)
   --mode=apply|observe           ONBOARDER_MODE         observe: report drift and metrics, never write (default apply)
   --observe-kinds=K1,K2          ONBOARDER_OBSERVE_KINDS  observe only these kinds, e.g. notebooks,grants
+  --allow-mass-delete            ONBOARDER_ALLOW_MASS_DELETE=true  lift the deletion budget (10 or 10% of the inventory)
   --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
   --no-color                     NO_COLOR               plain output
   DIR                            ONBOARDER_DIR          default ./desired-state

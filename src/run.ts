@@ -39,7 +39,7 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     live: connection.port,
     logger,
     metrics,
-    diffOptions: { principals: config.principals, observeKinds: config.observeKinds },
+    diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
     resyncIntervalMs: config.resyncIntervalMs,
     ...(elector ? { leadership: elector } : {}),
   });

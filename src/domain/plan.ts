@@ -169,8 +169,9 @@ export type Readable = Record<string, string | number | boolean | string[] | nul
  * - `observed`: would be executed, but its kind is observed only (`--mode=observe`, `--observe-kinds`).
  * - `waiting`: cannot be executed yet (e.g. a user the identity provider has not provisioned).
  * - `reported`: drift that onboarder reports but does not own (e.g. an IdP group's membership).
+ * - `blocked`: a deletion held back because the plan deletes more than the budget allows.
  */
-export type ActionStatus = 'pending' | 'observed' | 'waiting' | 'reported';
+export type ActionStatus = 'pending' | 'observed' | 'waiting' | 'reported' | 'blocked';
 
 /** Every kind, for flags that name kinds. */
 export const ACTION_KINDS: readonly ActionKind[] = [
@@ -219,6 +220,8 @@ export interface PlanSummary {
   delete: number;
   waiting: number;
   reported: number;
+  /** Deletions held back by the deletion budget. */
+  blocked: number;
 }
 
 export interface Plan {
@@ -231,6 +234,8 @@ export interface Plan {
    * located like the loader's. A plan with issues is never applied.
    */
   issues: DesiredStateIssue[];
+  /** Set when the plan deletes more than the budget allows: then it deletes nothing. */
+  pruneBlocked?: { deletes: number; budget: number };
 }
 
 /** True when apply would change something (or would, were its kind not observed only). */

@@ -201,7 +201,7 @@ export function createController(options: ControllerOptions): Controller {
         fail(OBSERVE_ITEM);
       }
       passLog.error({ err: message }, rejectedPlan ? 'plan rejected: nothing applied' : 'reconcile failed');
-      lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: { create: 0, update: 0, delete: 0, waiting: 0, reported: 0 }, failed: 0, error: message };
+      lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: { create: 0, update: 0, delete: 0, waiting: 0, reported: 0, blocked: 0 }, failed: 0, error: message };
     } finally {
       if (reason === 'resync' || reason === 'start') scheduleResync();
       scheduleRetry();

@@ -46,6 +46,12 @@ export async function planPass(desired: DesiredState, deps: ReconcileDeps): Prom
   const live = await deps.live.observe(desired, deps.diffOptions.inventory ?? EMPTY_INVENTORY);
   const plan = diff(desired, live, deps.diffOptions);
   if (plan.issues.length > 0) throw new DesiredStateError(plan.issues);
+  if (plan.pruneBlocked) {
+    deps.logger.warn(
+      { ...plan.pruneBlocked },
+      'deletions blocked: the plan deletes more than the budget allows, so it deletes nothing (--allow-mass-delete to confirm)',
+    );
+  }
   deps.metrics?.recordPlan(plan);
   deps.logger.info({ ...plan.summary }, 'plan computed');
   return { plan, live };

@@ -47,7 +47,7 @@ describe('diff on an empty account', () => {
       'group:customer-acme-analysts',
       'workspace-assignment:customer-acme-analysts @ prod',
     ]);
-    expect(plan.summary).toEqual({ create: 4, update: 2, delete: 0, waiting: 0, reported: 0 });
+    expect(plan.summary).toEqual({ create: 4, update: 2, delete: 0, waiting: 0, reported: 0, blocked: 0 });
   });
 
   it('names members and entitlements in readable details', () => {

@@ -8,6 +8,7 @@ import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
+import { guardDeletions } from './prune-guard.js';
 import { diffUnityCatalog } from './unity-catalog-diff.js';
 import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 
@@ -16,6 +17,8 @@ export interface DiffOptions extends IdentityDiffOptions {
   observeKinds?: ReadonlySet<ActionKind>;
   /** What earlier applied revisions declared: only those objects may be deleted. Default: nothing. */
   inventory?: Inventory;
+  /** `--allow-mass-delete`: lift the deletion budget for this plan. */
+  allowMassDelete?: boolean;
 }
 
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
@@ -23,8 +26,12 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
   const identityActionIds = new Set(identity.map((action) => action.id));
   const unityCatalog = diffUnityCatalog(desired, live, { inventory: options.inventory ?? EMPTY_INVENTORY, identityActionIds });
   const assets = diffWorkspaceAssets(desired, live, { identityActionIds });
-  const actions = observe([...identity, ...unityCatalog.actions, ...assets], options.observeKinds).sort(compareActions);
-  return { actions, summary: summarize(actions), issues: unityCatalog.issues };
+  const guarded = guardDeletions([...identity, ...unityCatalog.actions, ...assets], {
+    inventorySize: (options.inventory ?? EMPTY_INVENTORY).objects.length,
+    ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
+  });
+  const actions = observe(guarded.actions, options.observeKinds).sort(compareActions);
+  return { actions, summary: summarize(actions), issues: unityCatalog.issues, ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}) };
 }
 
 /** Observed kinds keep their drift in the plan, as `observed`: shown and counted, never executed. */
@@ -38,9 +45,10 @@ function observe(actions: Action[], kinds: ReadonlySet<ActionKind> | undefined):
 }
 
 export function summarize(actions: readonly Action[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, waiting: 0, reported: 0 };
+  const summary: PlanSummary = { create: 0, update: 0, delete: 0, waiting: 0, reported: 0, blocked: 0 };
   for (const action of actions) {
     if (action.status === 'waiting') summary.waiting++;
+    else if (action.status === 'blocked') summary.blocked++;
     else if (action.status === 'reported') summary.reported++;
     else summary[action.change]++;
   }

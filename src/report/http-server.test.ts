@@ -51,7 +51,7 @@ function exerciseEveryMetric(metrics: Metrics): void {
     action('user', 'create', null, 'jane.doe@acmecorp.com', 'waiting'),
     action('membership', 'update', 'globex', 'idp-group members', 'reported'),
   ];
-  const plan: Plan = { actions, summary: { create: 1, update: 1, delete: 1, waiting: 1, reported: 1 }, issues: [] };
+  const plan: Plan = { actions, summary: { create: 1, update: 1, delete: 1, waiting: 1, reported: 1, blocked: 0 }, issues: [] };
   metrics.recordPlan(plan);
   const result = (a: Action, outcome: ActionResult['outcome']): ActionResult => ({ action: a, outcome, seconds: 0.2 });
   metrics.recordAction(result(actions[0]!, 'succeeded'));
@@ -200,7 +200,7 @@ describe('the controller HTTP server', () => {
         startedAt: new Date('2026-12-02T10:01:00Z'),
         finishedAt: new Date('2026-12-02T10:01:02.5Z'),
         result: 'error',
-        summary: { create: 3, update: 2, delete: 1, waiting: 4, reported: 5 },
+        summary: { create: 3, update: 2, delete: 1, waiting: 4, reported: 5, blocked: 0 },
         failed: 1,
         error: 'grants on <catalog> failed & retried',
       },

@@ -24,6 +24,12 @@ export function createMetrics() {
     labelNames: ['customer', 'kind', 'change'] as const,
     ...register,
   });
+  // Beyond the contract's table: why a plan deleted nothing.
+  const deletionsBlocked = new client.Gauge({
+    name: 'onboarder_deletions_blocked',
+    help: 'Deletions the last plan held back because they exceeded the deletion budget (0 when none).',
+    ...register,
+  });
   const reconciles = new client.Counter({
     name: 'onboarder_reconcile_total',
     help: 'Reconcile passes by result (success, error, rejected).',
@@ -96,6 +102,7 @@ export function createMetrics() {
     telemetry,
     /** Replaces the drift gauge with the plan's pending actions (what apply would change). */
     recordPlan(plan: Plan) {
+      deletionsBlocked.set(plan.pruneBlocked?.deletes ?? 0);
       drift.reset();
       for (const action of plan.actions) {
         if (action.status === 'reported') continue;

@@ -61,6 +61,7 @@ export function summaryLine(plan: Plan): string {
   let text = `Plan: ${create} to create, ${update} to update, ${remove} to delete.`;
   if (waiting > 0) text += ` ${waiting} waiting.`;
   if (reported > 0) text += ` ${reported} reported only.`;
+  if (plan.pruneBlocked) text += ` ${plan.pruneBlocked.deletes} deletions BLOCKED (budget ${plan.pruneBlocked.budget}).`;
   return text;
 }
 

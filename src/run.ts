@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { connectLive, type ConnectOptions } from './connect.js';
 import { createController, type Controller } from './loop/controller.js';
-import { createLeaderElector, inClusterLeaseConfig } from './loop/leader.js';
+import { inClusterLeaseConfig } from './loop/in-cluster.js';
+import { createLeaderElector } from './loop/leader.js';
 import { startControllerHttpServer } from './report/http-server.js';
 import { createMetrics } from './report/metrics.js';
 

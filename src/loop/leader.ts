@@ -20,13 +20,14 @@
  * Identities must be unique: an elector treats a lease held by its own
  * identity as its own.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { Agent, request, type Dispatcher } from 'undici';
-import { z } from 'zod';
+import { Agent, type Dispatcher } from 'undici';
 import { ConfigError } from '../domain/errors.js';
+import { describe, LeaseApiError, leaseClient, microTime, type Lease, type LeaseSpec } from './lease-api.js';
+
+export { LeaseApiError, microTime } from './lease-api.js';
+export { inClusterLeaseConfig, SERVICE_ACCOUNT_DIR, type InClusterSource } from './in-cluster.js';
 
 export interface LeaseConfig {
   /** e.g. https://kubernetes.default.svc (from KUBERNETES_SERVICE_HOST/PORT in cluster). */
@@ -67,139 +68,6 @@ export interface LeaderElectorDeps {
 
 export const LEASE_DEFAULTS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
 
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** Any failure of a Lease API call; `status` is 0 when no HTTP response arrived. Never contains the token. */
-export class LeaseApiError extends Error {
-  readonly code = 'LEASE_API_ERROR';
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly reason: string | undefined,
-  ) {
-    super(message);
-    this.name = 'LeaseApiError';
-  }
-}
-
-// Loose: the whole object is PUT back, so fields we do not know (labels,
-// newer spec fields such as strategy) must survive the round trip.
-const LeaseSpecSchema = z.looseObject({
-  holderIdentity: z.string().nullish(),
-  leaseDurationSeconds: z.number().int().nullish(),
-  acquireTime: z.string().nullish(),
-  renewTime: z.string().nullish(),
-  leaseTransitions: z.number().int().nullish(),
-});
-const LeaseSchema = z.looseObject({
-  metadata: z.looseObject({ resourceVersion: z.string().min(1) }),
-  spec: LeaseSpecSchema.optional(),
-});
-type Lease = z.infer<typeof LeaseSchema>;
-type LeaseSpec = z.infer<typeof LeaseSpecSchema>;
-
-const StatusSchema = z.looseObject({
-  kind: z.literal('Status'),
-  message: z.string().optional(),
-  reason: z.string().optional(),
-});
-
-/** A Kubernetes MicroTime: RFC 3339 in UTC with six fractional digits. */
-export function microTime(ms: number): string {
-  const whole = Math.floor(ms);
-  const micros = Math.min(999, Math.floor((ms - whole) * 1000));
-  return new Date(whole).toISOString().replace(/Z$/, `${String(micros).padStart(3, '0')}Z`);
-}
-
-type Reply = { kind: 'found'; lease: Lease } | { kind: 'absent' } | { kind: 'conflict' };
-
-interface LeaseClient {
-  get(signal?: AbortSignal): Promise<Reply>;
-  create(spec: LeaseSpec, signal?: AbortSignal): Promise<Reply>;
-  replace(lease: Lease, signal?: AbortSignal): Promise<Reply>;
-}
-
-function leaseClient(config: LeaseConfig, dispatcher: Dispatcher, timeoutMs: number): LeaseClient {
-  const namespace = encodeURIComponent(config.namespace);
-  // Joined by hand: `new URL('/apis/…', base)` would drop a path prefix of apiServer.
-  const collection = `${config.apiServer.replace(/\/+$/, '')}/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
-  const item = `${collection}/${encodeURIComponent(config.name)}`;
-  const what = `lease ${config.namespace}/${config.name}`;
-
-  async function send(method: 'GET' | 'POST' | 'PUT', url: string, body: unknown, signal?: AbortSignal): Promise<Reply> {
-    let token: string;
-    try {
-      token = await config.token();
-    } catch (error) {
-      throw new LeaseApiError(`${method} ${what}: cannot read the bearer token: ${describe(error)}`, 0, undefined);
-    }
-    const timeout = AbortSignal.timeout(timeoutMs);
-    let status: number;
-    let text: string;
-    try {
-      const response = await request(url, {
-        method,
-        dispatcher,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
-    } catch (error) {
-      throw new LeaseApiError(`${method} ${what}: ${describe(error)}`, 0, undefined);
-    }
-    const json = parseJson(text);
-    if (status === 404) return { kind: 'absent' };
-    if (status === 409) return { kind: 'conflict' };
-    if (status < 200 || status >= 300) {
-      const problem = StatusSchema.safeParse(json);
-      const reason = problem.success ? problem.data.reason : undefined;
-      const message = problem.success ? (problem.data.message ?? '') : text.slice(0, 200);
-      throw new LeaseApiError(`${method} ${what}: HTTP ${status}${reason ? ` ${reason}` : ''}: ${message}`, status, reason);
-    }
-    const lease = LeaseSchema.safeParse(json);
-    if (!lease.success) {
-      throw new LeaseApiError(`${method} ${what}: unexpected response: ${z.prettifyError(lease.error)}`, status, undefined);
-    }
-    return { kind: 'found', lease: lease.data };
-  }
-
-  return {
-    get: (signal) => send('GET', item, undefined, signal),
-    create: (spec, signal) =>
-      send(
-        'POST',
-        collection,
-        {
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name: config.name, namespace: config.namespace },
-          spec,
-        },
-        signal,
-      ),
-    replace: (lease, signal) => send('PUT', item, lease, signal),
-  };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.message}${cause}`;
-}
 
 interface Timing {
   leaseDurationMs: number;
@@ -485,62 +353,4 @@ export function createLeaderElector(config: LeaseConfig, deps: LeaderElectorDeps
       listeners.add(listener);
     },
   };
-}
-
-/** Where inClusterLeaseConfig looks; tests point it elsewhere. */
-export interface InClusterSource {
-  env?: NodeJS.ProcessEnv;
-  serviceAccountDir?: string;
-}
-
-/**
- * In-cluster config from the service account files and env
- * (KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT,
- * /var/run/secrets/kubernetes.io/serviceaccount/{token,ca.crt,namespace});
- * throws a clear Error when not in a cluster.
- */
-export async function inClusterLeaseConfig(
-  options: { name: string; identity: string; namespace?: string },
-  source: InClusterSource = {},
-): Promise<LeaseConfig> {
-  const env = source.env ?? process.env;
-  const dir = source.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
-  const host = env.KUBERNETES_SERVICE_HOST?.trim() ?? '';
-  const port = env.KUBERNETES_SERVICE_PORT?.trim() ?? '';
-  if (host === '' || port === '') {
-    throw new ConfigError(
-      '--leader-elect needs to run inside a Kubernetes cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set',
-    );
-  }
-  const tokenPath = join(dir, 'token');
-  const token = async (): Promise<string> => {
-    const value = (await readServiceAccountFile(tokenPath, 'token')).trim();
-    if (value === '') throw new ConfigError(`the service account token ${tokenPath} is empty`);
-    return value;
-  };
-  await token();
-  const namespace = options.namespace ?? (await readServiceAccountFile(join(dir, 'namespace'), 'namespace')).trim();
-  if (namespace === '') throw new ConfigError(`the service account namespace file in ${dir} is empty`);
-  // As client-go: a missing CA bundle is not fatal (the system CAs may do).
-  const ca = await readFile(join(dir, 'ca.crt'), 'utf8').catch(() => undefined);
-  const hostPort = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return {
-    apiServer: `https://${hostPort}`,
-    namespace,
-    name: options.name,
-    identity: options.identity,
-    token,
-    ...(ca === undefined ? {} : { ca }),
-  };
-}
-
-async function readServiceAccountFile(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? describe(error);
-    throw new ConfigError(
-      `--leader-elect: cannot read the service account ${what} ${path} (${code}); is a service account token mounted in this pod?`,
-    );
-  }
 }

@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../domain/errors.js';
 import type { LiveState } from '../domain/live.js';
+import { createOrAdopt } from './adopt.js';
 import type { IdentityOperation, PrincipalHandle } from '../domain/plan.js';
 import { handleKey, principalName } from '../plan/identity-diff.js';
 
@@ -72,21 +73,21 @@ export function createIdentityRunner(
   return async (op: IdentityOperation): Promise<void> => {
     switch (op.type) {
       case 'createGroup': {
-        const { id } = await adoptOnConflict(() => api.createGroup(op.displayName), () => api.findGroup(op.displayName));
+        const { id } = (await createOrAdopt(() => api.createGroup(op.displayName), () => api.findGroup(op.displayName))).value;
         ids.set(handleKey({ type: 'group', displayName: op.displayName }), id);
         created.add(handleKey({ type: 'group', displayName: op.displayName }));
         return;
       }
       case 'createUser': {
         const user = { userName: op.userName, ...(op.displayName ? { displayName: op.displayName } : {}) };
-        const { id } = await adoptOnConflict(() => api.createUser(user), () => api.findUser(op.userName));
+        const { id } = (await createOrAdopt(() => api.createUser(user), () => api.findUser(op.userName))).value;
         ids.set(handleKey({ type: 'user', userName: op.userName }), id);
         created.add(handleKey({ type: 'user', userName: op.userName }));
         return;
       }
       case 'createServicePrincipal': {
         const sp = { displayName: op.displayName, ...(op.applicationId ? { applicationId: op.applicationId } : {}) };
-        const { id } = await adoptOnConflict(() => api.createServicePrincipal(sp), () => api.findServicePrincipal(sp));
+        const { id } = (await createOrAdopt(() => api.createServicePrincipal(sp), () => api.findServicePrincipal(sp))).value;
         ids.set(handleKey({ type: 'servicePrincipal', displayName: op.displayName }), id);
         created.add(handleKey({ type: 'servicePrincipal', displayName: op.displayName }));
         return;
@@ -103,22 +104,6 @@ export function createIdentityRunner(
         );
     }
   };
-}
-
-/**
- * Creates, and when the service says the object exists (409) or the answer
- * was lost (no response), adopts the existing one instead.
- */
-async function adoptOnConflict<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
-  try {
-    return await create();
-  } catch (error) {
-    const maybeExists = error instanceof ApiError && (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode));
-    if (!maybeExists) throw error;
-    const existing = await find();
-    if (existing) return existing;
-    throw error;
-  }
 }
 
 /** Name -> id of every principal, seeded from live state and grown by creates. */

@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../domain/errors.js';
 import type { UnityCatalogOperation } from '../domain/plan.js';
 import type { UnityCatalog } from '../live/unity-catalog.js';
+import { createOrAdopt } from './adopt.js';
 
 export type UnityCatalogWrites = Pick<
   UnityCatalog,
@@ -58,15 +59,18 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
 
   const grantWhenVisible = async (write: () => Promise<void>, principals: readonly string[]) => {
     let waited = 0;
+    // The account is asked once per principal: it does not change its answer between retries.
+    const known = new Set<string>();
     for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
       try {
         return await write();
       } catch (error) {
         if (!(error instanceof ApiError && error.errorCode === 'PRINCIPAL_DOES_NOT_EXIST')) throw error;
         const principal = missingPrincipal(error, principals);
-        if (!(await options.principalExists(principal))) {
+        if (!known.has(principal) && !(await options.principalExists(principal))) {
           throw new Error(`principal ${principal} does not exist in the account (${error.message})`, { cause: error });
         }
+        known.add(principal);
         if (waited + delay > visibilityTimeoutMs) throw new PrincipalNotVisibleError(principal, waited);
         await wait(delay);
         waited += delay;
@@ -79,9 +83,9 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
     switch (op.type) {
       case 'createCatalog': {
         const comment = op.comment === undefined ? {} : { comment: op.comment };
-        const adopted = await adoptExisting(
+        const { adopted } = await createOrAdopt(
           () => uc.createCatalog({ name: op.name, ...comment }),
-          async () => (await uc.getCatalog(op.name)) !== null,
+          () => uc.getCatalog(op.name),
         );
         // An adopted object gets the declared fields the create would have set.
         if (adopted && op.comment !== undefined) await uc.updateCatalog(op.name, comment);
@@ -96,9 +100,9 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
       case 'createSchema': {
         const comment = op.comment === undefined ? {} : { comment: op.comment };
         // Also the `default` schema, which every new catalog already has.
-        const adopted = await adoptExisting(
+        const { adopted } = await createOrAdopt(
           () => uc.createSchema({ catalogName: op.catalog, name: op.name, ...comment }),
-          async () => (await uc.listSchemas(op.catalog)).some((s) => s.name.toLowerCase() === op.name.toLowerCase()),
+          async () => (await uc.listSchemas(op.catalog)).find((s) => s.name.toLowerCase() === op.name.toLowerCase()),
         );
         if (adopted && op.comment !== undefined) await uc.updateSchema(`${op.catalog}.${op.name}`, comment);
         return;
@@ -116,9 +120,9 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
         });
       case 'createExternalLocation': {
         const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...(op.comment === undefined ? {} : { comment: op.comment }) };
-        const adopted = await adoptExisting(
+        const { adopted } = await createOrAdopt(
           () => uc.createExternalLocation({ name: op.name, ...fields }),
-          async () => (await uc.getExternalLocation(op.name)) !== null,
+          () => uc.getExternalLocation(op.name),
         );
         if (adopted) await uc.updateExternalLocation(op.name, fields);
         return;
@@ -135,21 +139,6 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
         );
     }
   };
-}
-
-/**
- * Creates; when the service says it exists (409) or the answer was lost,
- * checks and adopts it. Returns true when it adopted an existing object.
- */
-async function adoptExisting(create: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<boolean> {
-  try {
-    await create();
-    return false;
-  } catch (error) {
-    const maybeExists = error instanceof ApiError && (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode));
-    if (maybeExists && (await exists())) return true;
-    throw error;
-  }
 }
 
 /** "Could not find principal with name X" names the principal; otherwise the first one granted to. */

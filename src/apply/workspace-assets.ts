@@ -10,12 +10,12 @@
  * onboarder does not manage (the owner, people, onboarder itself) is sent
  * back unchanged, so a PUT never takes it away.
  */
-import { ApiError } from '../domain/errors.js';
 import type { AssetRef, WorkspaceAssetOperation } from '../domain/plan.js';
 import type { ClusterPolicies } from '../live/cluster-policies.js';
 import type { AclChange, ObjectPermissions, PermissionObjectType } from '../live/permissions.js';
 import type { SqlWarehouses } from '../live/sql-warehouses.js';
 import type { WorkspaceObjects } from '../live/workspace-objects.js';
+import { createOrAdopt } from './adopt.js';
 
 export interface WorkspaceAssetClients {
   warehouses: Pick<SqlWarehouses, 'list' | 'create' | 'edit'>;
@@ -49,7 +49,7 @@ export function createWorkspaceAssetRunner(clients: (workspace: string) => Works
     switch (op.type) {
       case 'createWarehouse': {
         const ref: AssetRef = { type: 'warehouse', name: op.spec.name };
-        const id = await adoptExisting(async () => (await api.warehouses.create(op.spec)).id, () => lookUp(api, ref));
+        const { value: id } = await createOrAdopt(async () => (await api.warehouses.create(op.spec)).id, () => lookUp(api, ref));
         created.set(refKey(op.workspace, ref), id);
         return;
       }
@@ -58,7 +58,7 @@ export function createWorkspaceAssetRunner(clients: (workspace: string) => Works
       case 'createClusterPolicy': {
         const ref: AssetRef = { type: 'cluster-policy', name: op.name };
         const input = { name: op.name, definition: op.definition };
-        const id = await adoptExisting(async () => (await api.clusterPolicies.create(input)).policyId, () => lookUp(api, ref));
+        const { value: id } = await createOrAdopt(async () => (await api.clusterPolicies.create(input)).policyId, () => lookUp(api, ref));
         created.set(refKey(op.workspace, ref), id);
         return;
       }
@@ -91,19 +91,5 @@ async function lookUp(api: WorkspaceAssetClients, ref: AssetRef): Promise<string
       return (await api.clusterPolicies.list()).find((p) => p.name === ref.name)?.policyId;
     case 'notebook':
       return (await api.objects.getStatus(ref.path))?.objectId;
-  }
-}
-
-/** Creates; when the service says the name is taken, or the answer was lost, adopts the object of that name. */
-async function adoptExisting(create: () => Promise<string>, find: () => Promise<string | undefined>): Promise<string> {
-  try {
-    return await create();
-  } catch (error) {
-    const maybeExists =
-      error instanceof ApiError && (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode) || /already exists/i.test(error.details.apiMessage));
-    if (!maybeExists) throw error;
-    const existing = await find();
-    if (existing !== undefined) return existing;
-    throw error;
   }
 }

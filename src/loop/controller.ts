@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import type { ControllerStatus } from '../report/http-server.js';
 import { DesiredStateError, formatIssue } from '../domain/errors.js';
 import type { Action } from '../domain/plan.js';
-import type { DiffOptions } from '../plan/diff.js';
+import { summarize, type DiffOptions } from '../plan/diff.js';
 import type { Metrics } from '../report/metrics.js';
 import { applyPass, planPass, type LivePort, type PassResult } from './reconciler.js';
 import { readRevision, type Revision } from './revision.js';
@@ -201,9 +201,11 @@ export function createController(options: ControllerOptions): Controller {
         fail(OBSERVE_ITEM);
       }
       passLog.error({ err: message }, rejectedPlan ? 'plan rejected: nothing applied' : 'reconcile failed');
-      lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: { create: 0, update: 0, delete: 0, waiting: 0, reported: 0, blocked: 0 }, failed: 0, error: message };
+      lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: summarize([]), failed: 0, error: message };
     } finally {
-      if (reason === 'resync' || reason === 'start') scheduleResync();
+      // Every pass is a full reconcile, so the next resync is an interval after the last pass, whatever
+      // triggered it (a resync folded into a queued pass must not end the resync chain).
+      scheduleResync();
       scheduleRetry();
     }
   }

@@ -7,6 +7,7 @@ import { isProtectedGroup, servicePrincipalKey, sortedSet, userKey } from '../do
 import type { Entitlement } from '../domain/identity.js';
 import type { LiveGroup, LiveState, LiveWorkspace } from '../domain/live.js';
 import type { Action, PrincipalHandle } from '../domain/plan.js';
+import { isDefined } from './values.js';
 
 export interface IdentityDiffOptions {
   /** `external`: principals missing from the account are reported as waiting for the identity provider. */
@@ -352,8 +353,4 @@ export function handleKey(handle: PrincipalHandle): string {
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }

@@ -20,6 +20,7 @@ import { sortedSet } from '../domain/identity.js';
 import { ownedNames, type Inventory } from '../domain/inventory.js';
 import { securableKey, type LiveCatalog, type LiveExternalLocation, type LivePrivilegeAssignment, type LiveState } from '../domain/live.js';
 import type { Action, BindingChange, PrivilegeDelta, Readable, SecurableRef } from '../domain/plan.js';
+import { compare, isDefined, pick } from './values.js';
 
 export interface UnityCatalogDiffOptions {
   inventory: Inventory;
@@ -400,18 +401,7 @@ function trimSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-function pick(readable: Readable, keys: string[]): Readable {
-  return Object.fromEntries(Object.entries(readable).filter(([key]) => keys.includes(key)));
-}
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
 }

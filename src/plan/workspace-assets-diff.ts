@@ -11,6 +11,7 @@ import type { DesiredClusterPolicy, DesiredCustomer, DesiredNotebook, DesiredSta
 import type { LiveAclEntry, LiveWorkspaceAssets, LiveState } from '../domain/live.js';
 import { notebookHash } from '../domain/notebook.js';
 import type { Action, AssetRef, Readable, WarehouseSpec } from '../domain/plan.js';
+import { compare, pick } from './values.js';
 
 export interface WorkspaceAssetsDiffOptions {
   /** Ids of the identity actions in the same plan: permissions wait for the groups they name to exist and be assigned. */
@@ -19,7 +20,8 @@ export interface WorkspaceAssetsDiffOptions {
 
 export function diffWorkspaceAssets(desired: DesiredState, live: LiveState, options: WorkspaceAssetsDiffOptions): Action[] {
   const actions: Action[] = [];
-  const managed = desired.groups.map((g) => g.displayName.toLowerCase()).sort();
+  const managedNames = desired.groups.map((g) => g.displayName.toLowerCase()).sort();
+  const managed = { names: managedNames, set: new Set(managedNames) };
   for (const customer of desired.customers) {
     for (const workspace of customer.workspaces) {
       const assets = live.assets[workspace] ?? { warehouses: [], clusterPolicies: [], notebooks: [] };
@@ -36,7 +38,8 @@ interface Context {
   customer: DesiredCustomer;
   workspace: string;
   assets: LiveWorkspaceAssets;
-  managed: string[];
+  /** Lower-cased persona group names: as the sorted list operations carry, and as a set for look-ups. */
+  managed: { names: string[]; set: ReadonlySet<string> };
   options: WorkspaceAssetsDiffOptions;
   actions: Action[];
 }
@@ -164,11 +167,10 @@ function diffPermissions(
   acl: readonly LiveAclEntry[],
   createdBy: string | undefined,
 ): void {
-  const managed = new Set(context.managed);
   const current = new Map<string, { name: string; levels: string[] }>();
   for (const entry of acl) {
     const key = entry.principal.toLowerCase();
-    if (entry.kind !== 'group' || !managed.has(key)) continue;
+    if (entry.kind !== 'group' || !context.managed.set.has(key)) continue;
     const held = current.get(key) ?? { name: entry.principal, levels: [] };
     held.levels.push(entry.level);
     current.set(key, held);
@@ -206,7 +208,7 @@ function diffPermissions(
       type: 'setPermissions',
       workspace: context.workspace,
       object,
-      managed: context.managed,
+      managed: context.managed.names,
       entries: [...desired.values()].sort((a, b) => compare(a.group, b.group)),
     },
   });
@@ -260,12 +262,4 @@ function sortKeys(value: unknown): unknown {
     );
   }
   return value;
-}
-
-function pick(readable: Readable, keys: string[]): Readable {
-  return Object.fromEntries(Object.entries(readable).filter(([key]) => keys.includes(key)));
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,0 +1,16 @@
+/** Small pure helpers the diffs share. */
+import type { Readable } from '../domain/plan.js';
+
+export function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+/** Code-unit order: the same everywhere, unlike localeCompare. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The fields of a readable that changed, for `before`/`after`. */
+export function pick(readable: Readable, keys: readonly string[]): Readable {
+  return Object.fromEntries(Object.entries(readable).filter(([key]) => keys.includes(key)));
+}

@@ -83,6 +83,33 @@ describe('dropNext', () => {
   });
 });
 
+describe('chaos', () => {
+  /** A scripted random source: the rolls come back in order. */
+  const rolls = (...values: number[]) => () => values.shift() ?? 0.99;
+
+  it('fails a request with a 5xx or drops it, by the roll', async () => {
+    sim.faults.chaos = { errorRate: 0.1, dropRate: 0.05, random: rolls(0.07, 0.0, 0.01, 0.9, 0.5) };
+    const failed = await listGroups();
+    expect([500, 502, 503, 504]).toContain(failed.status);
+    await expect(listGroups()).rejects.toThrow();
+    expect(sim.requests.at(-1)).toMatchObject({ status: 0 });
+    expect((await listGroups()).status).toBe(200);
+  });
+
+  it('a drop after handling loses the answer, not the write', async () => {
+    sim.faults.chaos = { errorRate: 0, dropRate: 0.05, random: rolls(0.01, 0.1) };
+    await expect(call(sim, 'POST', accountScim(sim, 'Groups'), { body: { displayName: 'kept' } })).rejects.toThrow();
+    expect(sim.state.groups.map((g) => g.displayName)).toContain('kept');
+    expect(sim.requests.at(-1)).toMatchObject({ status: 0, method: 'POST', body: JSON.stringify({ displayName: 'kept' }) });
+  });
+
+  it('a drop before handling loses both', async () => {
+    sim.faults.chaos = { errorRate: 0, dropRate: 0.05, random: rolls(0.01, 0.9) };
+    await expect(call(sim, 'POST', accountScim(sim, 'Groups'), { body: { displayName: 'lost' } })).rejects.toThrow();
+    expect(sim.state.groups.map((g) => g.displayName)).not.toContain('lost');
+  });
+});
+
 describe('latencyMs', () => {
   it('delays answers', async () => {
     sim.faults.latencyMs = 120;

@@ -23,6 +23,21 @@ export interface RateLimitKnob {
   families?: Family[];
 }
 
+/**
+ * Random faults, for soak tests: each request independently fails with a 5xx
+ * (`errorRate`) or loses its connection (`dropRate`). Half of the drops
+ * happen after the request was carried out: the answer is lost, the write is
+ * not, which is what a timeout looks like from the client.
+ */
+export interface ChaosKnob {
+  errorRate: number;
+  dropRate: number;
+  /** Families it applies to; default all but OAuth. */
+  families?: Family[];
+  /** A seeded source in [0, 1) makes a run repeatable; default Math.random. */
+  random?: () => number;
+}
+
 export interface FaultMatch {
   method?: string;
   pathIncludes?: string;
@@ -37,6 +52,7 @@ export interface ScriptedFailure extends FaultMatch {
 
 export interface FaultKnobs {
   rateLimit: RateLimitKnob | null;
+  chaos: ChaosKnob | null;
   latencyMs: number;
   /** Objects created less than this long ago are missing from lists (GET by id still finds them). */
   listLagMs: number;
@@ -60,7 +76,7 @@ export interface RequestFacts {
 }
 
 export type FaultDecision =
-  | { kind: 'drop' }
+  | { kind: 'drop'; afterHandling?: boolean }
   | { kind: 'fail'; failure: ScriptedFailure }
   | { kind: 'throttle'; retryAfterSeconds: number }
   | { kind: 'none' };
@@ -85,8 +101,11 @@ function takeScripted<T extends FaultMatch>(queue: Scripted<T>[], request: Reque
   return entry.rule;
 }
 
+const CHAOS_STATUSES = [500, 502, 503, 504] as const;
+
 export class Faults implements FaultKnobs {
   rateLimit: RateLimitKnob | null = null;
+  chaos: ChaosKnob | null = null;
   latencyMs = 0;
   listLagMs = 0;
   principalPropagationMs = 0;
@@ -106,6 +125,7 @@ export class Faults implements FaultKnobs {
   }
   reset(): void {
     this.rateLimit = null;
+    this.chaos = null;
     this.latencyMs = 0;
     this.listLagMs = 0;
     this.principalPropagationMs = 0;
@@ -118,6 +138,16 @@ export class Faults implements FaultKnobs {
     if (takeScripted(this.drops, request)) return { kind: 'drop' };
     const failure = takeScripted(this.failures, request);
     if (failure) return { kind: 'fail', failure };
+    const chaos = this.chaos;
+    if (chaos && (chaos.families ? chaos.families.includes(request.family) : request.family !== 'oauth')) {
+      const random = chaos.random ?? Math.random;
+      const roll = random();
+      if (roll < chaos.dropRate) return { kind: 'drop', afterHandling: random() < 0.5 };
+      if (roll < chaos.dropRate + chaos.errorRate) {
+        const status = CHAOS_STATUSES[Math.floor(random() * CHAOS_STATUSES.length)]!;
+        return { kind: 'fail', failure: { status } };
+      }
+    }
     const knob = this.rateLimit;
     if (knob && (!knob.families || knob.families.includes(request.family)) && !this.takeToken(knob)) {
       return { kind: 'throttle', retryAfterSeconds: knob.retryAfterSeconds ?? 1 };

@@ -21,6 +21,8 @@ export interface RecordedRequest {
   /** 0 = connection dropped. */
   status: number;
   workspaceId?: string;
+  /** The body of a write (not of a GET), as sent; OAuth bodies, which carry secrets, are never kept. */
+  body?: string;
   at: number;
 }
 
@@ -80,9 +82,11 @@ export function route(ctx: SimulatorContext, method: Method, path: string, spec:
         : spec.workspaceFrom === 'param'
           ? stringParams.workspaceId
           : undefined;
+    const body = request.method === 'GET' || spec.family === 'oauth' ? undefined : await request.clone().text();
     const record = (status: number) => {
       const entry: RecordedRequest = { method: request.method, path: url.pathname, query: url.search.replace(/^\?/, ''), family: spec.family, status, at };
       if (workspaceId !== undefined) entry.workspaceId = workspaceId;
+      if (body) entry.body = body;
       ctx.requests.push(entry);
     };
 
@@ -90,6 +94,8 @@ export function route(ctx: SimulatorContext, method: Method, path: string, spec:
     const decision = ctx.faults.decide({ method: request.method, path: url.pathname, family: spec.family });
     let response: Response;
     if (decision.kind === 'drop') {
+      // A drop after handling loses the answer, not the write.
+      if (decision.afterHandling) await answer(ctx, spec, { request, url, params: stringParams, workspaceId }, handler);
       record(0);
       return HttpResponse.error();
     } else if (decision.kind === 'fail') {

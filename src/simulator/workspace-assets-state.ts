@@ -87,7 +87,8 @@ export class WorkspaceAssets {
   }
   deleteWorkspaceObject(workspaceId: string, path: string, recursive: boolean): void {
     for (const removed of this.tree(workspaceId).delete(path, recursive)) {
-      this.acls.drop(workspaceId, removed.objectType === 'NOTEBOOK' ? 'notebooks' : 'directories', removed.objectId);
+      // File ACLs are not modelled, so a file has none to drop.
+      if (removed.objectType !== 'FILE') this.acls.drop(workspaceId, removed.objectType === 'NOTEBOOK' ? 'notebooks' : 'directories', removed.objectId);
     }
   }
 

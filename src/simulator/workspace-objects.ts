@@ -9,9 +9,11 @@
  * prepends it and a newline. A client comparing raw bytes with what it
  * imported therefore sees false drift and must normalise.
  *
- * Only notebooks are modelled: `format` may be `SOURCE` (the default) or
- * `AUTO`; AUTO takes the language from `language` or from a `.py`/`.sql`/
- * `.scala`/`.r` extension, which it strips. Export answers SOURCE only
+ * Notebooks and workspace files are modelled: `format` may be `SOURCE` (the
+ * default) or `AUTO`; AUTO takes the language from `language` or from a
+ * `.py`/`.sql`/`.scala`/`.r` extension, which it strips, and imports any
+ * other path without a language as a workspace file (object type FILE).
+ * Export answers SOURCE or AUTO; a file exports as its bytes
  * (`direct_download=true` answers the raw bytes).
  */
 import { HttpResponse, type HttpHandler } from 'msw';
@@ -79,8 +81,8 @@ function decodeContent(content: string): string {
   return Buffer.from(compact, 'base64').toString('utf8');
 }
 
-/** The notebook path and language an import creates. */
-function importTarget(body: z.infer<typeof importBody>): { path: string; language: NotebookLanguage } {
+/** The notebook path and language an import creates, or a workspace file. */
+function importTarget(body: z.infer<typeof importBody>): { path: string; language: NotebookLanguage } | { path: string; file: true } {
   const format = body.format ?? 'SOURCE';
   if (format === 'SOURCE') {
     if (!body.language) throw invalid('language is required when importing a single notebook with format SOURCE.');
@@ -91,7 +93,7 @@ function importTarget(body: z.infer<typeof importBody>): { path: string; languag
   const fromExtension = extension === undefined ? undefined : EXTENSION_LANGUAGE[extension.toLowerCase()];
   if (fromExtension) return { path: body.path.slice(0, -extension!.length), language: body.language ?? fromExtension };
   if (body.language) return { path: body.path, language: body.language };
-  throw invalid(`Cannot tell the language of ${body.path}; give language or a .py, .sql, .scala or .r extension.`);
+  return { path: body.path, file: true };
 }
 
 export function workspaceObjectHandlers(ctx: SimulatorContext): HttpHandler[] {
@@ -108,10 +110,16 @@ export function workspaceObjectHandlers(ctx: SimulatorContext): HttpHandler[] {
     }),
     route(ctx, 'get', `${WORKSPACE_PREFIX}/export`, spec, ({ url, workspaceId }) => {
       const format = url.searchParams.get('format') ?? 'SOURCE';
-      if (format !== 'SOURCE') throw invalid(`format ${format} is not supported by the simulator; use SOURCE.`);
+      if (format !== 'SOURCE' && format !== 'AUTO') throw invalid(`format ${format} is not supported by the simulator; use SOURCE or AUTO.`);
       const object = assets.tree(workspaceId!).require(queryPath(url));
+      if (object.objectType === 'FILE') {
+        const bytes = object.content ?? '';
+        if (flag(url, 'direct_download')) return new HttpResponse(bytes, { headers: { 'content-type': 'application/octet-stream' } });
+        const fileType = /\.([A-Za-z0-9]+)$/.exec(object.path)?.[1] ?? '';
+        return HttpResponse.json({ content: Buffer.from(bytes, 'utf8').toString('base64'), file_type: fileType });
+      }
       if (object.objectType !== 'NOTEBOOK' || object.language === undefined) {
-        throw invalid(`Path (${object.path}) is a directory; the simulator exports notebooks only.`);
+        throw invalid(`Path (${object.path}) is a directory; the simulator exports notebooks and files only.`);
       }
       const source = exportedSource(object.language, object.content ?? '');
       if (flag(url, 'direct_download')) return new HttpResponse(source, { headers: { 'content-type': 'application/octet-stream' } });
@@ -121,7 +129,9 @@ export function workspaceObjectHandlers(ctx: SimulatorContext): HttpHandler[] {
       const body = await readBody(request, importBody);
       const target = importTarget(body);
       const content = decodeContent(body.content ?? '');
-      assets.tree(workspaceId!).importNotebook(target.path, { language: target.language, content, overwrite: body.overwrite ?? false });
+      const overwrite = body.overwrite ?? false;
+      if ('file' in target) assets.tree(workspaceId!).importFile(target.path, { content, overwrite });
+      else assets.tree(workspaceId!).importNotebook(target.path, { language: target.language, content, overwrite });
       return HttpResponse.json({});
     }),
     route(ctx, 'post', `${WORKSPACE_PREFIX}/mkdirs`, spec, async ({ request, workspaceId }) => {

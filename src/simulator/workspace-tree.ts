@@ -14,7 +14,7 @@
 import { SimulatorStateError } from './state.js';
 
 export type NotebookLanguage = 'PYTHON' | 'SQL' | 'SCALA' | 'R';
-export type WorkspaceObjectType = 'NOTEBOOK' | 'DIRECTORY';
+export type WorkspaceObjectType = 'NOTEBOOK' | 'DIRECTORY' | 'FILE';
 
 export interface WorkspaceObject {
   /** Decimal string of the int64 `object_id` (`"0"` for the root); the ACL APIs key on it. */
@@ -22,7 +22,7 @@ export interface WorkspaceObject {
   readonly objectType: WorkspaceObjectType;
   readonly path: string;
   language?: NotebookLanguage;
-  /** Notebooks only: the utf8 source as stored. */
+  /** Notebooks: the utf8 source as stored; files: their bytes as utf8. */
   content?: string;
   createdAt: number;
   modifiedAt: number;
@@ -113,6 +113,19 @@ export class WorkspaceTree {
   }
 
   importNotebook(path: string, input: { language: NotebookLanguage; content: string; overwrite: boolean }): WorkspaceObject {
+    const canonical = this.importable(path, input.overwrite);
+    const existing = this.byPath.get(canonical);
+    if (existing) {
+      if (existing.objectType !== 'NOTEBOOK') throw alreadyExists(`Path (${canonical}) already exists and is not a notebook.`);
+      existing.language = input.language;
+      existing.content = input.content;
+      return this.touch(existing);
+    }
+    return this.add({ objectType: 'NOTEBOOK', path: canonical, language: input.language, content: input.content });
+  }
+
+  /** The canonical path an import may write: its parent folder exists, and nothing is there unless `overwrite`. */
+  private importable(path: string, overwrite: boolean): string {
     const canonical = normaliseWorkspacePath(path);
     if (canonical === '/') throw alreadyExists('Path (/) already exists.');
     const parent = this.byPath.get(parentPath(canonical));
@@ -120,14 +133,20 @@ export class WorkspaceTree {
     if (parent.objectType !== 'DIRECTORY') throw invalid(`The parent (${parent.path}) is not a folder.`);
     const existing = this.byPath.get(canonical);
     if (existing?.objectType === 'DIRECTORY') throw alreadyExists(`Path (${canonical}) already exists and is a directory.`);
-    if (existing && !input.overwrite) throw alreadyExists(`Path (${canonical}) already exists.`);
+    if (existing && !overwrite) throw alreadyExists(`Path (${canonical}) already exists.`);
+    return canonical;
+  }
+
+  /** A workspace file (import with AUTO and a non-notebook extension); same parent and overwrite rules as a notebook. */
+  importFile(path: string, input: { content: string; overwrite: boolean }): WorkspaceObject {
+    const canonical = this.importable(path, input.overwrite);
+    const existing = this.byPath.get(canonical);
     if (existing) {
-      existing.language = input.language;
+      if (existing.objectType !== 'FILE') throw alreadyExists(`Path (${canonical}) already exists and is not a file.`);
       existing.content = input.content;
-      this.touch(existing);
-      return existing;
+      return this.touch(existing);
     }
-    return this.add({ objectType: 'NOTEBOOK', path: canonical, language: input.language, content: input.content });
+    return this.add({ objectType: 'FILE', path: canonical, content: input.content });
   }
 
   /** Edits a notebook by hand (drift); bumps `modifiedAt`. */

@@ -56,6 +56,12 @@ export interface Config {
   readonly allowMassDelete: boolean;
   /** Kinds observed only: drift reported, never written (`--mode=observe` means every kind). */
   readonly observeKinds: ReadonlySet<ActionKind>;
+  /** `--mode=observe`: nothing at all is written, the inventory included. */
+  readonly observeOnly: boolean;
+  /** The Workspace (by name) that keeps the inventory; default the first declared, by name. */
+  readonly inventoryWorkspace: string | undefined;
+  /** Folder of the inventory in that workspace; `{me}` is onboarder's own user name or application id. */
+  readonly inventoryPath: string;
   /** `demo`: converge once and exit instead of running the controller. */
   readonly once: boolean;
 }
@@ -79,9 +85,14 @@ const FLAGS = {
   mode: { type: 'string' },
   'allow-mass-delete': { type: 'boolean' },
   'observe-kinds': { type: 'string' },
+  'inventory-workspace': { type: 'string' },
+  'inventory-path': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** In onboarder's own home folder, which only it and workspace admins can write: nobody else can edit what it may delete. */
+export const DEFAULT_INVENTORY_PATH = '/Users/{me}/.onboarder/inventory';
 
 /** `30s`, `10m`, `1h`, `500ms` -> milliseconds. */
 const duration = z
@@ -103,6 +114,10 @@ const settingsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   shutdownGraceMs: duration.default(20_000),
   leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' }).default('onboarder'),
+  inventoryPath: z
+    .string()
+    .regex(/^\/[^\s]*[^/\s]$/, { error: 'must be an absolute workspace folder path, e.g. /Users/{me}/.onboarder/inventory' })
+    .default(DEFAULT_INVENTORY_PATH),
 });
 
 export interface ParsedArgs {
@@ -139,6 +154,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     port: pick('port', 'ONBOARDER_PORT'),
     shutdownGraceMs: pick('shutdown-grace', 'ONBOARDER_SHUTDOWN_GRACE'),
     leaseName: pick('lease-name', 'ONBOARDER_LEASE_NAME'),
+    inventoryPath: pick('inventory-path', 'ONBOARDER_INVENTORY_PATH'),
   });
   if (!settings.success) {
     throw new ConfigError(settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -166,6 +182,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     once: parsed.values.once === true,
     allowMassDelete: parsed.values['allow-mass-delete'] === true || env.ONBOARDER_ALLOW_MASS_DELETE === 'true',
     observeKinds: observeKinds(pick('mode', 'ONBOARDER_MODE'), pick('observe-kinds', 'ONBOARDER_OBSERVE_KINDS')),
+    observeOnly: pick('mode', 'ONBOARDER_MODE') === 'observe',
+    inventoryWorkspace: pick('inventory-workspace', 'ONBOARDER_INVENTORY_WORKSPACE'),
+    inventoryPath: settings.data.inventoryPath,
     databricks: Object.freeze({
       accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
       accountId: env.DATABRICKS_ACCOUNT_ID || undefined,
@@ -262,7 +281,11 @@ Flags (each also an environment variable):
   --lease-namespace=NS           ONBOARDER_LEASE_NAMESPACE  Lease namespace (default: the pod's)
   --mode=apply|observe           ONBOARDER_MODE         observe: report drift and metrics, never write (default apply)
   --observe-kinds=K1,K2          ONBOARDER_OBSERVE_KINDS  observe only these kinds, e.g. notebooks,grants
-  --allow-mass-delete            ONBOARDER_ALLOW_MASS_DELETE=true  lift the deletion budget (10 or 10% of the inventory)
+  --allow-mass-delete            ONBOARDER_ALLOW_MASS_DELETE=true  confirm deletions over the budget (10 or 10% of the
+                                                        inventory) or of a customer no longer declared at all
+  --inventory-workspace=NAME     ONBOARDER_INVENTORY_WORKSPACE  Workspace keeping the inventory (default: the first
+                                                        declared, by name; set it in production)
+  --inventory-path=PATH          ONBOARDER_INVENTORY_PATH  its folder (default /Users/{me}/.onboarder/inventory)
   --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
   --no-color                     NO_COLOR               plain output
   DIR                            ONBOARDER_DIR          default ./desired-state

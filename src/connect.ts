@@ -10,16 +10,18 @@ import { createWorkspaceAssetRunner } from './apply/workspace-assets.js';
 import type { Config } from './config.js';
 import { homeWorkspace, type DesiredState } from './domain/desired.js';
 import { ConfigError } from './domain/errors.js';
-import { ownedNames, type Inventory } from './domain/inventory.js';
+import { leavingObjects, ownedNames, type Inventory, type OwnedKind } from './domain/inventory.js';
 import type { ApiTelemetry } from './domain/telemetry.js';
 import { createDatabricks, type Databricks, type WorkspaceRef } from './live/databricks.js';
 import type { FamilyLimitsConfig } from './live/limiter.js';
 import { observeLiveState, type ObserveScope } from './live/observe.js';
 import type { RetryPolicy } from './live/retry.js';
-import type { LivePort } from './loop/reconciler.js';
+import type { InventoryPort, LivePort } from './loop/reconciler.js';
+import { createInventoryStore, type InventoryStore } from './inventory/store.js';
 
 export interface LiveConnection {
   port: LivePort;
+  inventory: InventoryPort;
   databricks: Databricks;
   close(): Promise<void>;
 }
@@ -65,35 +67,104 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
         workspaceAssets: createWorkspaceAssetRunner((workspace) => databricks.workspaceAssets(workspaceRef(desired, workspace))),
       }),
   };
-  return { port, databricks, close: () => databricks.close() };
+  return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => databricks.close() };
+}
+
+/**
+ * The inventory lives in one workspace: `--inventory-workspace`, else the
+ * first declared Workspace by name. In `--mode=observe` it is read, never
+ * written.
+ */
+function inventoryPort(databricks: Databricks, config: Config, logger: Logger): InventoryPort {
+  const stores = new Map<string, InventoryStore>();
+  // Who onboarder is does not change while it runs: /Me is asked once per workspace.
+  const folders = new Map<string, string>();
+  const storeFor = async (desired: DesiredState): Promise<InventoryStore> => {
+    const name = config.inventoryWorkspace ?? desired.workspaces.map((w) => w.name).sort()[0];
+    if (name === undefined || !desired.workspaces.some((w) => w.name === name)) {
+      throw new ConfigError(`the inventory workspace ${name ?? '(none)'} is not a declared Workspace; set --inventory-workspace`);
+    }
+    const ref = workspaceRef(desired, name);
+    let folder = folders.get(name) ?? config.inventoryPath;
+    if (folder.includes('{me}')) {
+      const me = (await databricks.workspace(ref).me()).userName;
+      if (!me) throw new ConfigError('onboarder\'s own user name is unknown (SCIM /Me); set --inventory-path');
+      folder = folder.replaceAll('{me}', me);
+      folders.set(name, folder);
+    }
+    const key = `${name}|${folder}`;
+    let store = stores.get(key);
+    if (!store) {
+      store = createInventoryStore({ files: databricks.workspaceAssets(ref).objects, folder, logger: logger.child({ component: 'inventory' }) });
+      stores.set(key, store);
+      logger.info({ workspace: name, folder }, 'inventory kept in the workspace');
+    }
+    return store;
+  };
+  return {
+    load: async (desired) => {
+      const store = await storeFor(desired);
+      store.invalidate();
+      return store.load();
+    },
+    save: async (desired, next, meta) => {
+      if (config.observeOnly) return;
+      await (await storeFor(desired)).save(next, meta);
+    },
+  };
 }
 
 function observeScope(desired: DesiredState, inventory: Inventory): ObserveScope {
   const ownedSchemas = [...ownedNames(inventory, 'schema').keys()];
+  // What the inventory owns and the desired state dropped is read too: pruning needs to know whether it exists.
+  const leaving = leavingObjects(desired, inventory);
+  const declaredCatalogs = new Set(desired.customers.flatMap((c) => (c.catalog ? [c.catalog.name.toLowerCase()] : [])));
+  const leavingNames = (kind: OwnedKind, workspace: string) => leaving.filter((o) => o.kind === kind && o.workspace === workspace).map((o) => o.name);
+  const leavingUnityCatalog = [...new Set(leaving.filter((o) => o.kind === 'catalog' || o.kind === 'external-location').map((o) => o.workspace!))].flatMap(
+    (via) => [
+      ...leavingNames('catalog', via)
+        .filter((name) => !declaredCatalogs.has(name.toLowerCase()))
+        .map((name) => ({
+          via: workspaceRef(desired, via),
+          catalog: { name, schemas: ownedSchemas.filter((s) => s.startsWith(`${name.toLowerCase()}.`)).map((s) => s.slice(name.length + 1)) },
+          externalLocations: [],
+        })),
+      ...(leavingNames('external-location', via).length > 0
+        ? [{ via: workspaceRef(desired, via), externalLocations: leavingNames('external-location', via) }]
+        : []),
+    ],
+  );
   return {
     workspaces: desired.workspaces.map((w) => workspaceRef(desired, w.name)),
     managedGroupNames: desired.groups.map((g) => g.displayName),
-    unityCatalog: desired.customers
-      .filter((customer) => customer.catalog !== undefined || customer.externalLocations.length > 0)
-      .map((customer) => {
-        const catalog = customer.catalog;
-        const owned = catalog ? ownedSchemas.filter((fullName) => fullName.startsWith(`${catalog.name.toLowerCase()}.`)) : [];
-        return {
-          via: workspaceRef(desired, homeWorkspace(customer)),
-          ...(catalog
-            ? { catalog: { name: catalog.name, schemas: [...catalog.schemas.map((s) => s.name), ...owned.map((n) => n.slice(catalog.name.length + 1))] } }
-            : {}),
-          externalLocations: customer.externalLocations.map((l) => l.name),
-        };
-      }),
+    unityCatalog: [
+      ...desired.customers
+        .filter((customer) => customer.catalog !== undefined || customer.externalLocations.length > 0)
+        .map((customer) => {
+          const catalog = customer.catalog;
+          const owned = catalog ? ownedSchemas.filter((fullName) => fullName.startsWith(`${catalog.name.toLowerCase()}.`)) : [];
+          return {
+            via: workspaceRef(desired, homeWorkspace(customer)),
+            ...(catalog
+              ? { catalog: { name: catalog.name, schemas: [...catalog.schemas.map((s) => s.name), ...owned.map((n) => n.slice(catalog.name.length + 1))] } }
+              : {}),
+            externalLocations: customer.externalLocations.map((l) => l.name),
+          };
+        }),
+      ...leavingUnityCatalog,
+    ],
     workspaceAssets: desired.workspaces
       .map((workspace) => {
         const customers = desired.customers.filter((c) => c.workspaces.includes(workspace.name));
         return {
           workspace: workspaceRef(desired, workspace.name),
-          warehouses: customers.flatMap((c) => c.warehouses.map((w) => w.name)),
-          clusterPolicies: customers.flatMap((c) => c.clusterPolicies.map((p) => p.name)),
-          notebooks: customers.flatMap((c) => c.notebooks.map((n) => ({ path: n.path, language: n.language }))),
+          warehouses: [...customers.flatMap((c) => c.warehouses.map((w) => w.name)), ...leavingNames('warehouse', workspace.name)],
+          clusterPolicies: [...customers.flatMap((c) => c.clusterPolicies.map((p) => p.name)), ...leavingNames('cluster-policy', workspace.name)],
+          notebooks: [
+            ...customers.flatMap((c) => c.notebooks.map((n) => ({ path: n.path, language: n.language }))),
+            // The language only seeds the source hash, which a delete does not look at.
+            ...leavingNames('notebook', workspace.name).map((path) => ({ path, language: 'PYTHON' as const })),
+          ],
         };
       })
       .filter((scope) => scope.warehouses.length + scope.clusterPolicies.length + scope.notebooks.length > 0),
@@ -124,6 +195,7 @@ function identityApi(databricks: Databricks, desired: DesiredState): IdentityApi
   return {
     createGroup: (displayName) => account.createGroup(displayName),
     findGroup: async (displayName) => found(await account.findGroupByName(displayName)),
+    deleteGroup: (id) => account.deleteGroup(id),
     createUser: (user) => account.createUser(user),
     findUser: async (userName) => found(await account.findUserByName(userName)),
     createServicePrincipal: (sp) => account.createServicePrincipal(sp),

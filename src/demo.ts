@@ -63,7 +63,7 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
   const metrics = createMetrics();
   const connection = connectLive(demoConfig, { logger, telemetry: metrics.telemetry, workspaceHost: () => url });
   try {
-    const deps: ReconcileDeps = { live: connection.port, logger, metrics, diffOptions: { principals: config.principals } };
+    const deps: ReconcileDeps = { live: connection.port, inventory: connection.inventory, logger, metrics, diffOptions: { principals: config.principals } };
     const first = await applyPass(desired, deps);
     say(formatPlan(first.plan, { colour: config.colour }));
     if (first.report && first.report.results.length > 0) say('\n' + formatApplyReport(first.report, { colour: config.colour }));

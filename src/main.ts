@@ -100,7 +100,13 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
   const metrics = createMetrics();
   const connection = connectLive(config, { logger, telemetry: metrics.telemetry });
   try {
-    const deps: ReconcileDeps = { live: connection.port, logger, metrics, diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete } };
+    const deps: ReconcileDeps = {
+      live: connection.port,
+      inventory: connection.inventory,
+      logger,
+      metrics,
+      diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
+    };
     if (config.command === 'plan') {
       const { plan } = await planPass(desired, deps);
       io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour }));

@@ -38,6 +38,7 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
   const controller = createController({
     dir: config.dir,
     live: connection.port,
+    inventory: connection.inventory,
     logger,
     metrics,
     diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },

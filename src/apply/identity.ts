@@ -16,6 +16,8 @@ export type ScimKind = 'group' | 'user' | 'servicePrincipal';
 export interface IdentityApi {
   createGroup(displayName: string): Promise<{ id: string }>;
   findGroup(displayName: string): Promise<{ id: string } | null>;
+  /** A group that is already gone counts as deleted. */
+  deleteGroup(id: string): Promise<void>;
   createUser(user: { userName: string; displayName?: string }): Promise<{ id: string }>;
   findUser(userName: string): Promise<{ id: string } | null>;
   createServicePrincipal(sp: { displayName: string; applicationId?: string }): Promise<{ id: string; applicationId: string }>;
@@ -92,6 +94,8 @@ export function createIdentityRunner(
         created.add(handleKey({ type: 'servicePrincipal', displayName: op.displayName }));
         return;
       }
+      case 'deleteGroup':
+        return api.deleteGroup(op.id);
       case 'assignWorkspace':
         return whenVisible(op.principal, () => api.assignWorkspace(op.workspaceId, resolve(op.principal), op.permissions));
       case 'unassignWorkspace':

@@ -20,6 +20,8 @@ export type UnityCatalogWrites = Pick<
   | 'getCatalog'
   | 'createCatalog'
   | 'updateCatalog'
+  | 'deleteCatalog'
+  | 'deleteExternalLocation'
   | 'listSchemas'
   | 'createSchema'
   | 'updateSchema'
@@ -113,6 +115,12 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
       case 'deleteSchema':
         // Never with force: a schema that still holds tables is reported, not emptied.
         return uc.deleteSchema(op.fullName);
+      case 'deleteCatalog':
+        // Never with force either: a catalog that holds schemas onboarder did not make is reported, not emptied.
+        return uc.deleteCatalog(op.name);
+      case 'deleteExternalLocation':
+        // Without force, a location that tables or volumes still use refuses the delete.
+        return uc.deleteExternalLocation(op.name);
       case 'updateBindings':
         return uc.updateBindings('catalog', op.catalog, {
           add: op.add.map((b) => ({ workspaceId: b.workspaceId, bindingType: b.bindingType })),

@@ -18,9 +18,9 @@ import type { WorkspaceObjects } from '../live/workspace-objects.js';
 import { createOrAdopt } from './adopt.js';
 
 export interface WorkspaceAssetClients {
-  warehouses: Pick<SqlWarehouses, 'list' | 'create' | 'edit'>;
-  clusterPolicies: Pick<ClusterPolicies, 'list' | 'create' | 'edit'>;
-  objects: Pick<WorkspaceObjects, 'getStatus' | 'importSource'>;
+  warehouses: Pick<SqlWarehouses, 'list' | 'create' | 'edit' | 'delete'>;
+  clusterPolicies: Pick<ClusterPolicies, 'list' | 'create' | 'edit' | 'delete'>;
+  objects: Pick<WorkspaceObjects, 'getStatus' | 'importSource' | 'delete'>;
   permissions: Pick<ObjectPermissions, 'get' | 'set'>;
 }
 
@@ -67,6 +67,13 @@ export function createWorkspaceAssetRunner(clients: (workspace: string) => Works
       case 'importNotebook':
         // Overwrites in place (the object id and its permissions stay); missing parent folders are created.
         return api.objects.importSource({ path: op.path, language: op.language, content: op.content });
+      // Deletes of objects that are already gone succeed, so a retried prune converges.
+      case 'deleteWarehouse':
+        return api.warehouses.delete(op.id);
+      case 'deleteClusterPolicy':
+        return api.clusterPolicies.delete(op.id);
+      case 'deleteNotebook':
+        return api.objects.delete(op.path);
       case 'setPermissions': {
         const type = ACL_TYPE[op.object.type];
         const id = await resolveId(op.workspace, api, op.object);

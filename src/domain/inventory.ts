@@ -1,16 +1,29 @@
 /**
- * What onboarder owns beyond what the desired state declares now: the
- * objects earlier applied revisions declared. Only these may be deleted
- * when they leave the desired state (behaviour.md, "What the controller
- * owns"); an object nobody declared is never touched. Plain data.
+ * What onboarder owns: every object an applied revision declared and that
+ * exists. Only these may be deleted when they leave the desired state
+ * (behaviour.md, "What the controller owns"); an object nobody declared is
+ * never touched, whatever its name. Plain data; src/inventory keeps it.
  */
-export type OwnedKind = 'catalog' | 'schema' | 'external-location';
+import { homeWorkspace, type DesiredState } from './desired.js';
+
+export type OwnedKind = 'group' | 'catalog' | 'schema' | 'external-location' | 'warehouse' | 'cluster-policy' | 'notebook';
+
+export const OWNED_KINDS: readonly OwnedKind[] = ['group', 'catalog', 'schema', 'external-location', 'warehouse', 'cluster-policy', 'notebook'];
 
 export interface OwnedObject {
   kind: OwnedKind;
-  /** Unity Catalog full name (`catalog.schema` for a schema). */
+  /**
+   * Group display name; Unity Catalog full name (`catalog.schema` for a
+   * schema); warehouse or cluster policy name; notebook path.
+   */
   name: string;
   customer: string;
+  /**
+   * The workspace it lives in (warehouses, policies, notebooks) or is reached
+   * through (Unity Catalog objects: the customer's home workspace); absent
+   * for account groups.
+   */
+  workspace?: string;
 }
 
 export interface Inventory {
@@ -19,6 +32,54 @@ export interface Inventory {
 
 export const EMPTY_INVENTORY: Inventory = { objects: [] };
 
+/** Identity of an owned object: names compare the way the service compares them (case-insensitively, but paths). */
+export function ownedKey(object: Pick<OwnedObject, 'kind' | 'name' | 'workspace'>): string {
+  const name = object.kind === 'notebook' ? object.name : object.name.toLowerCase();
+  return `${object.kind}|${object.workspace ?? ''}|${name}`;
+}
+
 export function ownedNames(inventory: Inventory, kind: OwnedKind): Map<string, OwnedObject> {
   return new Map(inventory.objects.filter((o) => o.kind === kind).map((o) => [o.name.toLowerCase(), o]));
+}
+
+/** Sorted and without duplicates, so equal inventories serialise the same. */
+export function normaliseInventory(objects: readonly OwnedObject[]): Inventory {
+  const byKey = new Map(objects.map((o) => [ownedKey(o), o]));
+  return { objects: [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, o]) => o) };
+}
+
+export function sameInventory(a: Inventory, b: Inventory): boolean {
+  const keys = (inventory: Inventory) => normaliseInventory(inventory.objects).objects.map((o) => `${ownedKey(o)}|${o.customer}`).join('\n');
+  return keys(a) === keys(b);
+}
+
+/** Every object the desired state declares that onboarder would own once it exists. */
+export function declaredObjects(desired: DesiredState): OwnedObject[] {
+  const objects: OwnedObject[] = desired.groups.map((g) => ({ kind: 'group', name: g.displayName, customer: g.customer }));
+  for (const customer of desired.customers) {
+    const via = homeWorkspace(customer);
+    const at = (kind: OwnedKind, name: string, workspace: string): OwnedObject => ({ kind, name, customer: customer.name, workspace });
+    if (customer.catalog) {
+      objects.push(at('catalog', customer.catalog.name, via));
+      for (const schema of customer.catalog.schemas) objects.push(at('schema', `${customer.catalog.name}.${schema.name}`, via));
+    }
+    for (const location of customer.externalLocations) objects.push(at('external-location', location.name, via));
+    for (const workspace of customer.workspaces) {
+      for (const warehouse of customer.warehouses) objects.push(at('warehouse', warehouse.name, workspace));
+      for (const policy of customer.clusterPolicies) objects.push(at('cluster-policy', policy.name, workspace));
+      for (const notebook of customer.notebooks) objects.push(at('notebook', notebook.path, workspace));
+    }
+  }
+  return objects;
+}
+
+/**
+ * Owned objects the desired state no longer declares, whose workspace it
+ * still declares: those are observed, and pruned when they exist. One whose
+ * workspace left too cannot be reached; it stays in the inventory.
+ */
+export function leavingObjects(desired: DesiredState, inventory: Inventory): OwnedObject[] {
+  const declared = new Set(declaredObjects(desired).map(ownedKey));
+  const workspaces = new Set(desired.workspaces.map((w) => w.name));
+  return inventory.objects.filter((o) => !declared.has(ownedKey(o)) && (o.workspace === undefined || workspaces.has(o.workspace)));
 }

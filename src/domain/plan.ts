@@ -4,6 +4,7 @@
  */
 import type { DesiredStateIssue } from './errors.js';
 import type { Entitlement } from './identity.js';
+import type { OwnedObject } from './inventory.js';
 
 export type Change = 'create' | 'update' | 'delete';
 
@@ -56,6 +57,7 @@ export type UnityCatalogOperation =
   | { type: 'createSchema'; via: string; catalog: string; name: string; comment?: string }
   | { type: 'updateSchema'; via: string; fullName: string; comment: string }
   | { type: 'deleteSchema'; via: string; fullName: string }
+  | { type: 'deleteCatalog'; via: string; name: string }
   | { type: 'updateBindings'; via: string; catalog: string; add: BindingChange[]; remove: Omit<BindingChange, 'bindingType'>[] }
   | { type: 'createExternalLocation'; via: string; name: string; url: string; credential: string; readOnly: boolean; comment?: string }
   | {
@@ -64,6 +66,7 @@ export type UnityCatalogOperation =
       name: string;
       patch: { url?: string; credential?: string; readOnly?: boolean; comment?: string };
     }
+  | { type: 'deleteExternalLocation'; via: string; name: string }
   | { type: 'updateGrants'; via: string; securable: SecurableRef; changes: PrivilegeDelta[] };
 
 /**
@@ -79,6 +82,7 @@ export type PrincipalHandle =
 /** Identity operations go to account SCIM, workspace assignments and workspace SCIM. */
 export type IdentityOperation =
   | { type: 'createGroup'; displayName: string }
+  | { type: 'deleteGroup'; id: string; displayName: string }
   | { type: 'createUser'; userName: string; displayName?: string }
   | { type: 'createServicePrincipal'; displayName: string; applicationId?: string }
   | { type: 'assignWorkspace'; workspace: string; workspaceId: string; principal: PrincipalHandle; permissions: string[] }
@@ -116,6 +120,9 @@ export type WorkspaceAssetOperation =
   | { type: 'createClusterPolicy'; workspace: string; name: string; definition: Record<string, unknown> }
   | { type: 'editClusterPolicy'; workspace: string; id: string; name: string; definition: Record<string, unknown> }
   | { type: 'importNotebook'; workspace: string; path: string; language: 'PYTHON' | 'SQL' | 'SCALA' | 'R'; content: string }
+  | { type: 'deleteWarehouse'; workspace: string; id: string; name: string }
+  | { type: 'deleteClusterPolicy'; workspace: string; id: string; name: string }
+  | { type: 'deleteNotebook'; workspace: string; path: string }
   | {
       type: 'setPermissions';
       workspace: string;
@@ -138,9 +145,11 @@ const UNITY_CATALOG_OPERATIONS: ReadonlySet<string> = new Set([
   'createSchema',
   'updateSchema',
   'deleteSchema',
+  'deleteCatalog',
   'updateBindings',
   'createExternalLocation',
   'updateExternalLocation',
+  'deleteExternalLocation',
   'updateGrants',
 ] satisfies UnityCatalogOperation['type'][]);
 
@@ -150,6 +159,9 @@ const WORKSPACE_ASSET_OPERATIONS: ReadonlySet<string> = new Set([
   'createClusterPolicy',
   'editClusterPolicy',
   'importNotebook',
+  'deleteWarehouse',
+  'deleteClusterPolicy',
+  'deleteNotebook',
   'setPermissions',
 ] satisfies WorkspaceAssetOperation['type'][]);
 
@@ -234,8 +246,22 @@ export interface Plan {
    * located like the loader's. A plan with issues is never applied.
    */
   issues: DesiredStateIssue[];
-  /** Set when the plan deletes more than the budget allows: then it deletes nothing. */
-  pruneBlocked?: { deletes: number; budget: number };
+  /** Set when the plan's deletions are held back (over budget, or a customer vanished): then it deletes nothing. */
+  pruneBlocked?: PruneBlock;
+  /**
+   * Owned objects that left the desired state and need no delete: already
+   * gone, or not onboarder's to delete (a group an identity provider
+   * provisioned). The inventory forgets them.
+   */
+  released?: OwnedObject[];
+}
+
+export interface PruneBlock {
+  deletes: number;
+  budget: number;
+  /** Customers the inventory knows that the desired state no longer declares. */
+  vanishedCustomers?: string[];
+  reason: string;
 }
 
 /** True when apply would change something (or would, were its kind not observed only). */

@@ -33,6 +33,7 @@ const statusSchema = z
     ...(o.language ? { language: o.language } : {}),
   }));
 const exportSchema = z.looseObject({ content: z.string().nullish() });
+const listSchema = z.looseObject({ objects: z.array(statusSchema).nullish() });
 const anyBody = z.unknown();
 
 export class WorkspaceObjects {
@@ -61,6 +62,37 @@ export class WorkspaceObjects {
       overwrite: true,
     };
     const send = () => this.call({ method: 'POST', path: `${PATH}/import`, body, schema: anyBody, idempotent: true });
+    try {
+      await send();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await this.mkdirs(parentOf(input.path));
+      await send();
+    }
+  }
+
+  /** A folder's direct children; null when the folder does not exist. */
+  async list(path: string): Promise<WorkspaceObjectInfo[] | null> {
+    const listed = await orNull(this.call({ method: 'GET', path: `${PATH}/list`, query: { path }, schema: listSchema, int64Fields: INT64_FIELDS }));
+    return listed && (listed.objects ?? []);
+  }
+
+  /** A workspace file's bytes (utf8); null when there is nothing at the path. */
+  async exportFile(path: string): Promise<string | null> {
+    const exported = await orNull(this.call({ method: 'GET', path: `${PATH}/export`, query: { path, format: 'AUTO' }, schema: exportSchema }));
+    return exported && Buffer.from(exported.content ?? '', 'base64').toString('utf8');
+  }
+
+  /**
+   * Writes a workspace file in one request (so it is never half-written);
+   * `AUTO` keeps a non-notebook extension such as `.json` a file. Without
+   * `overwrite`, an existing file answers RESOURCE_ALREADY_EXISTS, which
+   * makes the call a create-if-absent. A missing parent folder is created.
+   */
+  async importFile(input: { path: string; content: string; overwrite: boolean }): Promise<void> {
+    const body = { path: input.path, format: 'AUTO', content: Buffer.from(input.content, 'utf8').toString('base64'), overwrite: input.overwrite };
+    // A create-if-absent is not safe to repeat blindly: a lost answer may hide a write that happened.
+    const send = () => this.call({ method: 'POST', path: `${PATH}/import`, body, schema: anyBody, idempotent: input.overwrite });
     try {
       await send();
     } catch (error) {

@@ -18,7 +18,7 @@ import { DesiredStateError, formatIssue } from '../domain/errors.js';
 import type { Action } from '../domain/plan.js';
 import { summarize, type DiffOptions } from '../plan/diff.js';
 import type { Metrics } from '../report/metrics.js';
-import { applyPass, planPass, type LivePort, type PassResult } from './reconciler.js';
+import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
 import { readRevision, type Revision } from './revision.js';
 import { watchRevisions, type RevisionWatcher } from './watch.js';
 
@@ -30,6 +30,7 @@ export interface Leadership {
 export interface ControllerOptions {
   dir: string;
   live: LivePort;
+  inventory?: InventoryPort;
   logger: Logger;
   metrics: Metrics;
   diffOptions: DiffOptions;
@@ -160,7 +161,13 @@ export function createController(options: ControllerOptions): Controller {
       if (revisionDirty) await loadRevision(passLog);
       if (!current) return;
       passLog = passLog.child({ revision: current.id });
-      const deps = { live: options.live, logger: passLog, metrics: options.metrics, diffOptions: options.diffOptions };
+      const deps: ReconcileDeps = {
+        live: options.live,
+        logger: passLog,
+        metrics: options.metrics,
+        diffOptions: options.diffOptions,
+        ...(options.inventory ? { inventory: options.inventory } : {}),
+      };
       const leader = isLeader();
       passLog.info({ reason, leader }, 'reconcile started');
       let result: PassResult;
@@ -171,6 +178,7 @@ export function createController(options: ControllerOptions): Controller {
         result = await applyPass(current.state, deps, {
           select: (action) => due(itemOf(action)),
           holdReason: () => (stopping ? 'shutting down' : isLeader() ? undefined : 'leadership lost'),
+          revision: current.id,
         });
       }
       ready = true;

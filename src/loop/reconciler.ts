@@ -9,7 +9,8 @@ import type { ActionRunner, ApplyReport } from '../apply/executor.js';
 import { executePlan } from '../apply/executor.js';
 import type { DesiredState } from '../domain/desired.js';
 import { DesiredStateError } from '../domain/errors.js';
-import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
+import { EMPTY_INVENTORY, sameInventory, type Inventory } from '../domain/inventory.js';
+import { nextInventory } from '../inventory/record.js';
 import type { LiveState } from '../domain/live.js';
 import type { Action, Plan } from '../domain/plan.js';
 import { diff, type DiffOptions } from '../plan/diff.js';
@@ -23,8 +24,16 @@ export interface LivePort {
   runner(desired: DesiredState, live: LiveState): ActionRunner;
 }
 
+/** Where onboarder keeps what it owns (src/inventory); without one, nothing is owned and nothing pruned. */
+export interface InventoryPort {
+  /** Read afresh each pass: another leader may have written since. */
+  load(desired: DesiredState): Promise<Inventory>;
+  save(desired: DesiredState, next: Inventory, meta: { revision?: string }): Promise<void>;
+}
+
 export interface ReconcileDeps {
   live: LivePort;
+  inventory?: InventoryPort;
   logger: Logger;
   metrics?: Metrics;
   diffOptions: DiffOptions;
@@ -34,6 +43,7 @@ export interface ReconcileDeps {
 export interface PassResult {
   plan: Plan;
   live: LiveState;
+  inventory: Inventory;
   report?: ApplyReport;
 }
 
@@ -43,18 +53,17 @@ export interface PassResult {
  * something the account lacks): such a plan is never applied.
  */
 export async function planPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
-  const live = await deps.live.observe(desired, deps.diffOptions.inventory ?? EMPTY_INVENTORY);
-  const plan = diff(desired, live, deps.diffOptions);
+  const inventory = deps.inventory ? await deps.inventory.load(desired) : (deps.diffOptions.inventory ?? EMPTY_INVENTORY);
+  const live = await deps.live.observe(desired, inventory);
+  const plan = diff(desired, live, { ...deps.diffOptions, inventory });
   if (plan.issues.length > 0) throw new DesiredStateError(plan.issues);
   if (plan.pruneBlocked) {
-    deps.logger.warn(
-      { ...plan.pruneBlocked },
-      'deletions blocked: the plan deletes more than the budget allows, so it deletes nothing (--allow-mass-delete to confirm)',
-    );
+    const { reason, ...block } = plan.pruneBlocked;
+    deps.logger.warn({ ...block }, `deletions blocked, the plan deletes nothing: ${reason}`);
   }
   deps.metrics?.recordPlan(plan);
   deps.logger.info({ ...plan.summary }, 'plan computed');
-  return { plan, live };
+  return { plan, live, inventory };
 }
 
 /** Plans, then executes every pending action. Throws only when live state cannot be read. */
@@ -63,13 +72,15 @@ export interface ApplyOptions {
   select?: (action: Action) => boolean;
   /** See ExecuteOptions.holdReason: shutting down, or leadership lost. */
   holdReason?: () => string | undefined;
+  /** The desired-state revision, recorded with the inventory. */
+  revision?: string;
 }
 
 export async function applyPass(desired: DesiredState, deps: ReconcileDeps, options: ApplyOptions = {}): Promise<PassResult> {
   const clock = deps.clock ?? (() => performance.now() / 1000);
   const started = clock();
   try {
-    const { plan, live } = await planPass(desired, deps);
+    const { plan, live, inventory } = await planPass(desired, deps);
     const select = options.select;
     const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
     const report = await executePlan(runnable, deps.live.runner(desired, live), {
@@ -78,11 +89,28 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
       ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
       ...(options.holdReason ? { holdReason: options.holdReason } : {}),
     });
+    const next = nextInventory(inventory, desired, plan, report.results);
+    if (deps.inventory && !sameInventory(inventory, next)) {
+      try {
+        await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});
+      } catch (error) {
+        throw new InventoryWriteError(error);
+      }
+    }
     deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
     deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
-    return { plan, live, report };
+    return { plan, live, inventory: next, report };
   } catch (error) {
     deps.metrics?.recordReconcile(error instanceof DesiredStateError ? 'rejected' : 'error', clock() - started);
     throw error;
+  }
+}
+
+/** The actions ran, but what they created is not recorded yet: the next pass records it (it recomputes from live state). */
+export class InventoryWriteError extends Error {
+  readonly code = 'INVENTORY_WRITE_FAILED';
+  constructor(cause: unknown) {
+    super(`the actions ran, but the inventory was not written: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'InventoryWriteError';
   }
 }

@@ -8,6 +8,7 @@ import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
+import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
 import { diffUnityCatalog } from './unity-catalog-diff.js';
 import { diffWorkspaceAssets } from './workspace-assets-diff.js';
@@ -15,23 +16,33 @@ import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 export interface DiffOptions extends IdentityDiffOptions {
   /** Kinds whose drift is reported but never applied (`--mode=observe` observes every kind). */
   observeKinds?: ReadonlySet<ActionKind>;
-  /** What earlier applied revisions declared: only those objects may be deleted. Default: nothing. */
+  /** What onboarder owns (earlier applied revisions declared it): only those objects may be deleted. Default: nothing. */
   inventory?: Inventory;
   /** `--allow-mass-delete`: lift the deletion budget for this plan. */
   allowMassDelete?: boolean;
 }
 
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
+  const inventory = options.inventory ?? EMPTY_INVENTORY;
   const identity = diffIdentity(desired, live, options);
   const identityActionIds = new Set(identity.map((action) => action.id));
-  const unityCatalog = diffUnityCatalog(desired, live, { inventory: options.inventory ?? EMPTY_INVENTORY, identityActionIds });
+  const unityCatalog = diffUnityCatalog(desired, live, { inventory, identityActionIds });
   const assets = diffWorkspaceAssets(desired, live, { identityActionIds });
-  const guarded = guardDeletions([...identity, ...unityCatalog.actions, ...assets], {
-    inventorySize: (options.inventory ?? EMPTY_INVENTORY).objects.length,
+  const pruned = diffPrune(desired, live, inventory);
+  const declaredCustomers = new Set(desired.customers.map((c) => c.name));
+  const guarded = guardDeletions([...identity, ...unityCatalog.actions, ...assets, ...pruned.actions], {
+    inventorySize: inventory.objects.length,
+    vanishedCustomers: [...new Set(inventory.objects.map((o) => o.customer))].filter((c) => !declaredCustomers.has(c)),
     ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
   });
   const actions = observe(guarded.actions, options.observeKinds).sort(compareActions);
-  return { actions, summary: summarize(actions), issues: unityCatalog.issues, ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}) };
+  return {
+    actions,
+    summary: summarize(actions),
+    issues: unityCatalog.issues,
+    ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}),
+    ...(pruned.released.length > 0 ? { released: pruned.released } : {}),
+  };
 }
 
 /** Observed kinds keep their drift in the plan, as `observed`: shown and counted, never executed. */

@@ -38,7 +38,7 @@ describe('the deletion budget', () => {
 
   it('blocks every deletion of a plan over budget, and says why', () => {
     const guarded = guardDeletions(deletes(11), { inventorySize: 40 });
-    expect(guarded.blocked).toEqual({ deletes: 11, budget: 10 });
+    expect(guarded.blocked).toMatchObject({ deletes: 11, budget: 10 });
     expect(guarded.actions.every((a) => a.status === 'blocked')).toBe(true);
     expect(guarded.actions[0]!.reason).toMatch(/^deletion blocked: 11 deletions exceed the budget of 10 per reconcile .*--allow-mass-delete/);
     expect(guardDeletions(deletes(30), { inventorySize: 300 }).blocked).toBeUndefined();
@@ -46,6 +46,18 @@ describe('the deletion budget', () => {
 
   it('lets a confirmed mass deletion through', () => {
     expect(guardDeletions(deletes(50), { inventorySize: 40, allowMassDelete: true }).blocked).toBeUndefined();
+    expect(guardDeletions(deletes(1), { inventorySize: 40, vanishedCustomers: ['globex'], allowMassDelete: true }).blocked).toBeUndefined();
+  });
+
+  it('blocks every deletion, even one, when a whole customer vanished', () => {
+    const guarded = guardDeletions(deletes(1), { inventorySize: 40, vanishedCustomers: ['initech', 'globex'] });
+    expect(guarded.blocked).toMatchObject({ deletes: 1, vanishedCustomers: ['globex', 'initech'] });
+    expect(guarded.actions[0]).toMatchObject({ status: 'blocked' });
+    expect(guarded.actions[0]!.reason).toMatch(/customer globex, initech is no longer declared at all.*--allow-mass-delete/);
+  });
+
+  it('has nothing to block in a plan without deletions', () => {
+    expect(guardDeletions([], { inventorySize: 40, vanishedCustomers: ['globex'] }).blocked).toBeUndefined();
   });
 });
 

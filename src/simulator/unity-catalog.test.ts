@@ -274,7 +274,7 @@ describe('routing, auth and faults', () => {
     expect(response.status).toBe(404);
     expect(response.body.error_code).toBe('ENDPOINT_NOT_FOUND');
     expect(sim.requests).toEqual([
-      { method: 'POST', path: ucPath('storage-credentials'), query: '', family: 'unity-catalog', status: 404, workspaceId: WS, at: clock },
+      { method: 'POST', path: ucPath('storage-credentials'), query: '', family: 'unity-catalog', status: 404, workspaceId: WS, at: clock, body: JSON.stringify({ name: 'x' }) },
     ]);
   });
 

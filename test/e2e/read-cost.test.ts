@@ -63,8 +63,12 @@ describe('read cost', () => {
       expect(count('workspace-scim', /\/Users$/)).toBe(pages(users));
       expect(count('workspace-scim', /\/Groups$/)).toBe(pages(groups + 2)); // plus users and admins
       expect(count('workspace-scim', /\/ServicePrincipals$/)).toBe(pages(servicePrincipals));
+      // The inventory: who onboarder is (its home folder), the folder list, the newest generation.
+      expect(count('workspace-scim', /\/Me$/)).toBe(1);
+      expect(count('workspace', /\/workspace\/list$/)).toBe(1);
+      expect(count('workspace', /\/workspace\/export$/)).toBe(1);
       expect(requests.length).toBe(
-        2 * pages(users) + 2 * pages(servicePrincipals) + pages(groups) + groups + 1 + pages(groups + 2),
+        2 * pages(users) + 2 * pages(servicePrincipals) + pages(groups) + groups + 1 + pages(groups + 2) + 3,
       );
     } finally {
       await account.close();

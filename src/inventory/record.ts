@@ -1,0 +1,76 @@
+/**
+ * What the inventory says after a pass (pure). It is written only after the
+ * actions it records have run, and records only what they achieved:
+ *
+ * - a declared object is owned once it exists: it needed no create, or its
+ *   create succeeded this pass;
+ * - an owned object leaves the inventory only when its delete succeeded, or
+ *   the plan released it (gone already, or not onboarder's to delete);
+ * - everything else stays as it was: a failed or held delete is retried on
+ *   the next pass, an object that could not be observed stays owned.
+ */
+import type { ActionResult } from '../apply/executor.js';
+import type { DesiredState } from '../domain/desired.js';
+import { declaredObjects, normaliseInventory, ownedKey, type Inventory, type OwnedObject } from '../domain/inventory.js';
+import type { Action, Operation, Plan } from '../domain/plan.js';
+
+export function nextInventory(previous: Inventory, desired: DesiredState, plan: Plan, results: readonly ActionResult[]): Inventory {
+  const succeeded = new Set(results.filter((r) => r.outcome === 'succeeded').map((r) => r.action.id));
+  const creates = new Map<string, Action>();
+  const deletes = new Map<string, Action>();
+  for (const action of plan.actions) {
+    const target = ownedTarget(action.op);
+    if (!target) continue;
+    if (action.change === 'create') creates.set(ownedKey(target), action);
+    if (action.change === 'delete') deletes.set(ownedKey(target), action);
+  }
+  const released = new Set((plan.released ?? []).map(ownedKey));
+  const previousByKey = new Map(previous.objects.map((o) => [ownedKey(o), o]));
+
+  const objects: OwnedObject[] = [];
+  for (const object of declaredObjects(desired)) {
+    const key = ownedKey(object);
+    const create = creates.get(key);
+    if (!create || succeeded.has(create.id)) objects.push(object);
+    else if (previousByKey.has(key)) objects.push(previousByKey.get(key)!);
+  }
+  const declared = new Set(objects.map(ownedKey));
+  for (const [key, object] of previousByKey) {
+    if (declared.has(key) || released.has(key)) continue;
+    const remove = deletes.get(key);
+    if (remove && succeeded.has(remove.id)) continue;
+    objects.push(object);
+  }
+  return normaliseInventory(objects);
+}
+
+/** The owned object an operation creates or deletes, if any. */
+export function ownedTarget(op: Operation): Pick<OwnedObject, 'kind' | 'name' | 'workspace'> | undefined {
+  switch (op.type) {
+    case 'createGroup':
+    case 'deleteGroup':
+      return { kind: 'group', name: op.displayName };
+    case 'createCatalog':
+    case 'deleteCatalog':
+      return { kind: 'catalog', name: op.name, workspace: op.via };
+    case 'createSchema':
+      return { kind: 'schema', name: `${op.catalog}.${op.name}`, workspace: op.via };
+    case 'deleteSchema':
+      return { kind: 'schema', name: op.fullName, workspace: op.via };
+    case 'createExternalLocation':
+    case 'deleteExternalLocation':
+      return { kind: 'external-location', name: op.name, workspace: op.via };
+    case 'createWarehouse':
+      return { kind: 'warehouse', name: op.spec.name, workspace: op.workspace };
+    case 'deleteWarehouse':
+      return { kind: 'warehouse', name: op.name, workspace: op.workspace };
+    case 'createClusterPolicy':
+    case 'deleteClusterPolicy':
+      return { kind: 'cluster-policy', name: op.name, workspace: op.workspace };
+    case 'importNotebook':
+    case 'deleteNotebook':
+      return { kind: 'notebook', name: op.path, workspace: op.workspace };
+    default:
+      return undefined;
+  }
+}

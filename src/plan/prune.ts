@@ -1,0 +1,117 @@
+/**
+ * Pruning: objects the inventory owns that the desired state no longer
+ * declares. Each one that exists gets a delete action; each one that is gone
+ * already, or is not onboarder's to delete, is released (the inventory
+ * forgets it). One that could not be observed stays owned and untouched.
+ * Pure: (desired, live, inventory) -> actions + released.
+ *
+ * Schemas of a catalog that is still declared are the Unity Catalog diff's
+ * (their grants are revoked first); this module prunes what hangs off no
+ * declared object: groups, catalogs with their schemas, external locations,
+ * warehouses, cluster policies and notebooks.
+ *
+ * Deletes never force: a catalog or schema someone filled with tables of
+ * their own, or a location tables still use, refuses the delete, and the
+ * refusal is reported on every pass instead of data being lost.
+ */
+import type { DesiredState } from '../domain/desired.js';
+import { isProtectedGroup } from '../domain/identity.js';
+import { leavingObjects, type Inventory, type OwnedObject } from '../domain/inventory.js';
+import type { LiveState } from '../domain/live.js';
+import type { Action, Operation, Readable } from '../domain/plan.js';
+
+export interface PruneResult {
+  actions: Action[];
+  released: OwnedObject[];
+}
+
+export function diffPrune(desired: DesiredState, live: LiveState, inventory: Inventory): PruneResult {
+  const result: PruneResult = { actions: [], released: [] };
+  const declaredCatalogs = new Set(desired.customers.flatMap((c) => (c.catalog ? [c.catalog.name.toLowerCase()] : [])));
+  const protectedPatterns = [...new Set(desired.workspaces.flatMap((w) => w.protectedGroups))];
+  const leaving = leavingObjects(desired, inventory);
+  const schemaDeletes = new Map<string, string[]>();
+
+  const remove = (object: OwnedObject, target: string, before: Readable, op: Operation, dependsOn: string[] = []): string => {
+    const id = `${object.kind}:${target}`;
+    result.actions.push({
+      id,
+      kind: object.kind,
+      change: 'delete',
+      customer: object.customer,
+      target,
+      before,
+      after: null,
+      details: ['no longer declared; onboarder created or adopted it'],
+      dependsOn,
+      status: 'pending',
+      op,
+    });
+    return id;
+  };
+
+  // Schemas first: a catalog's delete waits for the deletes of its schemas.
+  for (const object of leaving.filter((o) => o.kind === 'schema')) {
+    const catalogName = object.name.toLowerCase().split('.')[0]!;
+    const catalog = live.unityCatalog.catalogs.find((c) => c.name.toLowerCase() === catalogName);
+    if (catalog && !catalog.accessible) continue;
+    const schema = catalog?.schemas.find((s) => s.fullName.toLowerCase() === object.name.toLowerCase());
+    if (!schema) result.released.push(object);
+    // In a catalog still declared, the Unity Catalog diff deletes it (after revoking its grants).
+    else if (!declaredCatalogs.has(catalogName)) {
+      const id = remove(object, schema.fullName, { comment: schema.comment ?? null }, { type: 'deleteSchema', via: object.workspace!, fullName: schema.fullName });
+      schemaDeletes.set(catalogName, [...(schemaDeletes.get(catalogName) ?? []), id]);
+    }
+  }
+
+  for (const object of leaving) {
+    const name = object.name.toLowerCase();
+    const workspace = object.workspace ?? '';
+    switch (object.kind) {
+      case 'schema':
+        break;
+      case 'group': {
+        const group = live.groups.find((g) => g.displayName.toLowerCase() === name);
+        // An identity provider's group is adopted, never deleted; a protected one is never touched.
+        if (!group || group.externalId !== undefined || isProtectedGroup(group.displayName, protectedPatterns)) result.released.push(object);
+        else remove(object, group.displayName, { id: group.id }, { type: 'deleteGroup', id: group.id, displayName: group.displayName });
+        break;
+      }
+      case 'catalog': {
+        const catalog = live.unityCatalog.catalogs.find((c) => c.name.toLowerCase() === name);
+        if (!catalog) result.released.push(object);
+        else if (catalog.accessible) {
+          remove(object, catalog.name, { isolation: catalog.isolation }, { type: 'deleteCatalog', via: workspace, name: catalog.name }, schemaDeletes.get(name) ?? []);
+        }
+        break;
+      }
+      case 'external-location': {
+        const location = live.unityCatalog.externalLocations.find((l) => l.name.toLowerCase() === name);
+        if (!location) result.released.push(object);
+        else remove(object, location.name, { url: location.url }, { type: 'deleteExternalLocation', via: workspace, name: location.name });
+        break;
+      }
+      case 'warehouse': {
+        const warehouse = live.assets[workspace]?.warehouses.find((w) => w.name.toLowerCase() === name);
+        if (!warehouse) result.released.push(object);
+        else remove(object, `${warehouse.name} @ ${workspace}`, { id: warehouse.id }, { type: 'deleteWarehouse', workspace, id: warehouse.id, name: warehouse.name });
+        break;
+      }
+      case 'cluster-policy': {
+        const policy = live.assets[workspace]?.clusterPolicies.find((p) => p.name.toLowerCase() === name);
+        if (!policy) result.released.push(object);
+        else remove(object, `${policy.name} @ ${workspace}`, { id: policy.id }, { type: 'deleteClusterPolicy', workspace, id: policy.id, name: policy.name });
+        break;
+      }
+      case 'notebook': {
+        const notebook = live.assets[workspace]?.notebooks.find((n) => n.path === object.name);
+        if (!notebook) result.released.push(object);
+        // Something other than a notebook at the path now (observe leaves its hash empty): not ours.
+        else if (notebook.contentHash === '') result.released.push(object);
+        else remove(object, `${notebook.path} @ ${workspace}`, { objectId: notebook.objectId }, { type: 'deleteNotebook', workspace, path: notebook.path });
+        break;
+      }
+    }
+  }
+  return result;
+}

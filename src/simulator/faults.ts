@@ -63,8 +63,8 @@ export interface FaultKnobs {
   principalPropagationMs: number;
   /** The next `count` matching requests answer `failure.status` with an error body. */
   failNext(count: number, failure: ScriptedFailure): void;
-  /** The next `count` matching requests get their connection destroyed. */
-  dropNext(count: number, match?: FaultMatch): void;
+  /** The next `count` matching requests get their connection destroyed; with `afterHandling`, once the request was carried out. */
+  dropNext(count: number, match?: FaultMatch & { afterHandling?: boolean }): void;
   /** Turns every knob off and forgets scripted failures and drops. */
   reset(): void;
 }
@@ -111,7 +111,7 @@ export class Faults implements FaultKnobs {
   principalPropagationMs = 0;
 
   private failures: Scripted<ScriptedFailure>[] = [];
-  private drops: Scripted<FaultMatch>[] = [];
+  private drops: Scripted<FaultMatch & { afterHandling?: boolean }>[] = [];
   // The bucket refills from full whenever the knob object is replaced.
   private bucket: { knob: RateLimitKnob; tokens: number; refilledAt: number } | null = null;
 
@@ -120,7 +120,7 @@ export class Faults implements FaultKnobs {
   failNext(count: number, failure: ScriptedFailure): void {
     if (count > 0) this.failures.push({ remaining: count, rule: { ...failure } });
   }
-  dropNext(count: number, match: FaultMatch = {}): void {
+  dropNext(count: number, match: FaultMatch & { afterHandling?: boolean } = {}): void {
     if (count > 0) this.drops.push({ remaining: count, rule: { ...match } });
   }
   reset(): void {
@@ -135,7 +135,8 @@ export class Faults implements FaultKnobs {
   }
 
   decide(request: RequestFacts): FaultDecision {
-    if (takeScripted(this.drops, request)) return { kind: 'drop' };
+    const drop = takeScripted(this.drops, request);
+    if (drop) return { kind: 'drop', afterHandling: drop.afterHandling === true };
     const failure = takeScripted(this.failures, request);
     if (failure) return { kind: 'fail', failure };
     const chaos = this.chaos;

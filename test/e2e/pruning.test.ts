@@ -1,0 +1,152 @@
+/**
+ * What onboarder owns, end to end against the simulator: the inventory kept
+ * in the workspace, pruning of what the desired state dropped, and the
+ * guards that make a bad sync delete nothing.
+ */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseInventory } from '../../src/inventory/document.js';
+import type { Inventory } from '../../src/domain/inventory.js';
+import { useExampleAccount } from '../support/example-account.js';
+import { runCli } from '../support/harness.js';
+
+const example = useExampleAccount();
+const PROD = '1234567890123456';
+const ACME = 'customers/acme/customer.yaml';
+
+const writes = () => example.account.sim.requests.filter((r) => r.method !== 'GET');
+
+async function edit(file: string, change: (text: string) => string): Promise<void> {
+  const full = path.join(example.dir, file);
+  const before = await readFile(full, 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before);
+  await writeFile(full, after);
+}
+
+/** The text with each of the parts taken out (each must be there). */
+function without(text: string, ...parts: string[]): string {
+  return parts.reduce((rest, part) => {
+    expect(rest).toContain(part);
+    return rest.replace(part, '');
+  }, text);
+}
+
+/** The newest inventory generation in the simulated workspace, read the way the store reads it. */
+function storedInventory(): { generation: number; inventory: Inventory } {
+  const { state } = example.account.sim;
+  const folder = `/Users/${state.controller.applicationId}/.onboarder/inventory`;
+  const newest = state.assets.tree(PROD).list(folder).at(-1)!;
+  const generation = Number(/(\d+)\.json$/.exec(newest.path)![1]);
+  const parsed = parseInventory(newest.content!, generation);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.stored;
+}
+const owned = (kind: string) =>
+  storedInventory()
+    .inventory.objects.filter((o) => o.kind === kind)
+    .map((o) => o.name);
+
+describe('the inventory', () => {
+  it('records what the first apply made, in the workspace, and is not rewritten by a no-op apply', async () => {
+    expect((await example.apply()).code).toBe(0);
+    const first = storedInventory();
+    expect(owned('group')).toContain('customer-acme-analysts');
+    expect(owned('schema')).toEqual(expect.arrayContaining(['customer_acme.raw', 'customer_globex.curated']));
+    expect(owned('warehouse')).toEqual(['customer-acme-analytics', 'customer-globex-bi']);
+    expect(owned('notebook')).toContain('/Workspace/Customers/Acme/Getting Started');
+    example.account.sim.clearRequests();
+    expect((await example.apply()).code).toBe(0);
+    expect(writes()).toEqual([]);
+    expect(storedInventory().generation).toBe(first.generation);
+  });
+});
+
+describe('pruning', () => {
+  it('deletes what onboarder made and the desired state dropped, leaves look-alikes it never made, and forgets it', async () => {
+    expect((await example.apply()).code).toBe(0);
+    const { state } = example.account.sim;
+    // Made by hand, named like onboarder's objects, never declared: never onboarder's to touch.
+    state.createGroup({ displayName: 'customer-acme-interns' });
+    state.uc.createSchema({ catalogName: 'customer_acme', name: 'scratch' });
+
+    await edit(ACME, (text) =>
+      without(
+        text,
+        '    scientists: { template: scientists }\n',
+        '      - { name: marketing, comment: Acme Corp marketing data }\n',
+        '        - on: { schema: customer_acme.marketing }\n          privileges: [USE_SCHEMA, SELECT]\n',
+        '        scientists: [READ_FILES]\n',
+        text.slice(text.indexOf('  warehouses:\n'), text.indexOf('  clusterPolicies:\n')),
+        text.slice(text.indexOf('  notebooks:\n')),
+      ),
+    );
+    await edit('customers/acme/roster.yaml', (text) => text.replace('personas: [scientists, analysts]', 'personas: [analysts]'));
+    const planned = await example.plan();
+    expect(planned.stderr).toBe('');
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/- group\s+customer-acme-scientists/);
+    expect(planned.stdout).toMatch(/- warehouse\s+customer-acme-analytics @ prod/);
+
+    const applied = await example.apply();
+    expect(applied.code).toBe(0);
+    expect(state.findGroup('customer-acme-scientists')).toBeUndefined();
+    expect(state.uc.schema('customer_acme.marketing')).toBeUndefined();
+    expect(state.findWarehouse(PROD, 'customer-acme-analytics')).toBeUndefined();
+    expect(state.workspaceObject(PROD, '/Workspace/Customers/Acme/Getting Started')).toBeUndefined();
+    // Untouched: what nobody declared, and what is still declared.
+    expect(state.findGroup('customer-acme-interns')).toBeDefined();
+    expect(state.uc.schema('customer_acme.scratch')).toBeDefined();
+    expect(state.findWarehouse(PROD, 'customer-globex-bi')).toBeDefined();
+    expect(owned('group')).not.toContain('customer-acme-scientists');
+    expect(owned('warehouse')).toEqual(['customer-globex-bi']);
+    // Deletes run after every create and update, children first: the notebook before the group.
+    const order = applied.stdout.split('\n').filter((line) => /^\s+done\s+-/.test(line));
+    expect(order.at(-1)).toMatch(/group\s+customer-acme-scientists/);
+    expect((await example.plan('--detailed-exitcode')).code).toBe(0);
+  });
+});
+
+describe('a sync that lost customers', () => {
+  it('deletes nothing when a whole customer vanished, says why, and deletes on --allow-mass-delete', async () => {
+    expect((await example.apply()).code).toBe(0);
+    const { state } = example.account.sim;
+    await rm(path.join(example.dir, 'customers/globex'), { recursive: true });
+    example.account.sim.clearRequests();
+
+    const applied = await example.apply();
+    expect(applied.code).toBe(0);
+    expect(writes()).toEqual([]);
+    expect(applied.stdout).toMatch(/BLOCKED/);
+    expect(applied.logs).toMatch(/customer globex is no longer declared at all/);
+    expect(state.findGroup('customer-globex-analysts')).toBeDefined();
+    expect(state.uc.catalog('customer_globex')).toBeDefined();
+    expect(owned('group')).toContain('customer-globex-analysts');
+
+    const confirmed = await runCli(['apply', example.dir, '--allow-mass-delete'], example.account.env);
+    expect(confirmed.code).toBe(0);
+    expect(state.findGroup('customer-globex-analysts')).toBeUndefined();
+    expect(state.uc.catalog('customer_globex')).toBeUndefined();
+    expect(state.findWarehouse(PROD, 'customer-globex-bi')).toBeUndefined();
+    expect(storedInventory().inventory.objects.filter((o) => o.customer === 'globex')).toEqual([]);
+    expect(state.findGroup('customer-acme-analysts')).toBeDefined();
+  });
+
+  it('deletes nothing when the whole folder is gone or empty, and reports it', async () => {
+    expect((await example.apply()).code).toBe(0);
+    const before = JSON.stringify(storedInventory());
+    await rm(path.join(example.dir), { recursive: true });
+    example.account.sim.clearRequests();
+    const missing = await runCli(['apply', example.dir, '--allow-mass-delete'], example.account.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/the desired-state folder does not exist/);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(example.dir);
+    const empty = await runCli(['apply', example.dir, '--allow-mass-delete'], example.account.env);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/an empty desired state is never applied/);
+    expect(example.account.sim.requests).toEqual([]);
+    expect(JSON.stringify(storedInventory())).toBe(before);
+  });
+});

@@ -110,7 +110,7 @@ describe('DatabricksHttp retries', () => {
     expect(error.message).toBe('GET /api/bad failed: 400 INVALID_PARAMETER_VALUE: count must be positive');
   });
 
-  it('retries a SCIM 500 that says REQUEST_LIMIT_EXCEEDED (and counts it as throttling), not other 500s', async () => {
+  it('retries a SCIM 500 that says REQUEST_LIMIT_EXCEEDED (and counts it as throttling), not another 500 on a create', async () => {
     const t = mock.http();
     let calls = 0;
     useRecorded(
@@ -120,11 +120,11 @@ describe('DatabricksHttp retries', () => {
           ? HttpResponse.json({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], detail: 'REQUEST_LIMIT_EXCEEDED: too many', status: '500' }, { status: 500 })
           : HttpResponse.json({ ok: true }),
       ),
-      http.get('/scim/boom', () => HttpResponse.json({ error_code: 'INTERNAL_ERROR', message: 'boom' }, { status: 500 })),
+      http.post('/scim/boom', () => HttpResponse.json({ error_code: 'INTERNAL_ERROR', message: 'boom' }, { status: 500 })),
     );
     await expect(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/limit', schema: okSchema })).resolves.toEqual({ ok: true });
     expect(t.telemetry.throttledFamilies).toEqual(['workspace-scim']);
-    const error = await apiFailure(t.http.request({ family: 'workspace-scim', method: 'GET', baseUrl: mock.server.url, path: '/scim/boom', schema: okSchema }));
+    const error = await apiFailure(t.http.request({ family: 'workspace-scim', method: 'POST', baseUrl: mock.server.url, path: '/scim/boom', schema: okSchema }));
     expect(error.status).toBe(500);
     expect(error.retryable).toBe(false);
     expect(calls).toBe(2);

@@ -209,7 +209,7 @@ export class DatabricksHttp {
         status: 0,
         errorCode: code,
         apiMessage,
-        retryable: isRetryable(family, method, idempotent, outcome),
+        retryable: isRetryable(family, idempotent, outcome),
       });
       return { ok: false, error, outcome };
     }
@@ -242,7 +242,7 @@ export class DatabricksHttp {
       status,
       errorCode,
       apiMessage: scrub(message, secrets),
-      retryable: isRetryable(family, method, idempotent, outcome),
+      retryable: isRetryable(family, idempotent, outcome),
       ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
     });
     return { ok: false, error, outcome };

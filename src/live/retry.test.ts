@@ -8,17 +8,21 @@ describe('retry policy', () => {
   it.each([
     ['429 POST', 'workspace', 'POST', false, response(429), true],
     ['503 POST', 'workspace', 'POST', false, response(503), true],
-    ['500', 'workspace', 'GET', true, response(500), false],
+    ['500 GET', 'workspace', 'GET', true, response(500), true],
+    ['500 POST', 'workspace', 'POST', false, response(500), false],
+    ['502 PUT', 'permissions', 'PUT', true, response(502), true],
+    ['502 POST', 'sql-warehouses', 'POST', false, response(502), false],
     ['SCIM 500 limit', 'account-scim', 'PATCH', true, response(500, 'REQUEST_LIMIT_EXCEEDED'), true],
-    ['non-SCIM 500 limit', 'unity-catalog', 'GET', true, response(500, 'REQUEST_LIMIT_EXCEEDED'), false],
+    ['non-SCIM 500 limit, POST', 'unity-catalog', 'POST', false, response(500, 'REQUEST_LIMIT_EXCEEDED'), false],
     ['504 GET', 'permissions', 'GET', true, response(504), true],
-    ['504 PUT', 'permissions', 'PUT', true, response(504), false],
+    ['504 PUT', 'permissions', 'PUT', true, response(504), true],
+    ['504 POST', 'permissions', 'POST', false, response(504), false],
     ['400', 'workspace', 'GET', true, response(400), false],
     ['socket, idempotent', 'workspace', 'PUT', true, transport('UND_ERR_SOCKET'), true],
     ['socket, POST', 'workspace', 'POST', false, transport('UND_ERR_SOCKET'), false],
     ['refused, POST', 'workspace', 'POST', false, transport('ECONNREFUSED'), true],
-  ] as const)('%s', (_name, family, method, idempotent, outcome, expected) => {
-    expect(isRetryable(family, method, idempotent, outcome)).toBe(expected);
+  ] as const)('%s', (_name, family, _method, idempotent, outcome, expected) => {
+    expect(isRetryable(family, idempotent, outcome)).toBe(expected);
   });
 
   it('jitters within the capped exponential and never waits less than Retry-After (capped)', () => {

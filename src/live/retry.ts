@@ -56,21 +56,20 @@ function isScimLimit500(family: ApiFamily, outcome: { status: number; body: stri
 
 /**
  * Whether this outcome is worth another attempt. 429 and 503 mean the request
- * was not processed, so they are retried for every method; 504 only for GET
- * (the write may have happened); transport errors only for idempotent
- * requests unless the request provably never left.
+ * was not processed, so they are retried for every method. 500, 502 and 504
+ * may come after the write happened, so they are retried only for idempotent
+ * requests (reads, PUTs, deletes, PATCHes of deltas): repeating those is
+ * harmless, and a read that gives up on one transient 500 fails a whole
+ * reconcile. A create that meets one is reported instead; the next pass's
+ * create adopts what it may have made. Transport errors likewise, unless
+ * the request provably never left.
  */
-export function isRetryable(
-  family: ApiFamily,
-  method: string,
-  idempotent: boolean,
-  outcome: AttemptOutcome,
-): boolean {
+export function isRetryable(family: ApiFamily, idempotent: boolean, outcome: AttemptOutcome): boolean {
   if (outcome.kind === 'transport') return idempotent || NOT_SENT_CODES.has(outcome.code);
   const { status } = outcome;
   if (status === 429 || status === 503) return true;
   if (isScimLimit500(family, outcome)) return true;
-  return status === 504 && method === 'GET';
+  return idempotent && (status === 500 || status === 502 || status === 504);
 }
 
 /**

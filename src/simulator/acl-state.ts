@@ -64,7 +64,8 @@ function invalid(message: string): SimulatorStateError {
   return new SimulatorStateError('INVALID', message, 'INVALID_PARAMETER_VALUE');
 }
 
-const samePrincipal = (a: AclEntry, b: AclEntry) => a.kind === b.kind && a.principal.toLowerCase() === b.principal.toLowerCase();
+const samePrincipal = (a: Pick<AclEntry, 'kind' | 'principal'>, b: Pick<AclEntry, 'kind' | 'principal'>) =>
+  a.kind === b.kind && a.principal.toLowerCase() === b.principal.toLowerCase();
 
 /** Checks levels and duplicates of an already-resolved request. */
 export function checkAclRequest(type: AclObjectType, entries: readonly AclEntry[]): void {
@@ -119,6 +120,12 @@ export class AclStore {
   }
   drop(workspaceId: string, type: AclObjectType, objectId: string): void {
     this.byObject.delete(key(workspaceId, type, objectId));
+  }
+  /** A deleted principal's entries go with it, on every object. */
+  forgetPrincipal(principal: Pick<AclEntry, 'kind' | 'principal'>): void {
+    for (const [objectKey, entries] of this.byObject) {
+      this.byObject.set(objectKey, entries.filter((entry) => !samePrincipal(entry, principal)));
+    }
   }
 }
 

@@ -251,9 +251,12 @@ export class SimulatorState {
     return sp;
   }
 
-  /** Deleting a principal also drops it from every group and every workspace. */
+  /** Deleting a principal also drops it from every group, every workspace and every object permission. */
   deletePrincipal(id: string): void {
-    if (!this.principals.delete(id)) throw new SimulatorStateError('NOT_FOUND', `Resource ${id} not found.`);
+    const principal = this.principals.get(id);
+    if (!principal || !this.principals.delete(id)) throw new SimulatorStateError('NOT_FOUND', `Resource ${id} not found.`);
+    const name = principal.kind === 'group' ? principal.displayName : principal.kind === 'user' ? principal.userName : principal.applicationId;
+    this.assets.acls.forgetPrincipal({ kind: principal.kind, principal: name });
     this.memberships.delete(id);
     for (const members of this.memberships.values()) members.delete(id);
     for (const assignments of this.assignmentsByWorkspace.values()) assignments.delete(id);

@@ -69,6 +69,9 @@ describe('hand-made drift', () => {
       'update membership:customer-globex-analysts',
       'update entitlements:customer-globex-analysts @ prod',
       'update entitlements:john.smith@acmecorp.com @ prod',
+      // A deleted group's entries go with it: its permissions come back too.
+      'update permissions:notebook /Workspace/Customers/Globex/Getting Started @ prod',
+      'update permissions:warehouse customer-globex-bi @ prod',
     ]);
     expect(actions.find((a) => a.id === 'membership:customer-acme-analysts')?.details).toEqual(['+ jane.doe@acmecorp.com']);
     expect(actions.find((a) => a.id === 'entitlements:john.smith@acmecorp.com @ prod')?.details).toEqual(['- allow-cluster-create']);

@@ -24,6 +24,8 @@ export interface OwnedObject {
    * for account groups.
    */
   workspace?: string;
+  /** When onboarder first recorded it (ISO 8601): an absence is trusted only once the record is old (see plan/prune.ts). */
+  recordedAt?: string;
 }
 
 export interface Inventory {
@@ -32,10 +34,18 @@ export interface Inventory {
 
 export const EMPTY_INVENTORY: Inventory = { objects: [] };
 
-/** Identity of an owned object: names compare the way the service compares them (case-insensitively, but paths). */
+/** Kinds that live in one workspace; Unity Catalog names are the metastore's, whichever workspace reaches them. */
+const WORKSPACE_KINDS: ReadonlySet<OwnedKind> = new Set(['warehouse', 'cluster-policy', 'notebook']);
+
+/**
+ * Identity of an owned object: names compare the way the service compares
+ * them (case-insensitively, but paths). A Unity Catalog object is the same
+ * object whichever workspace reached it, so a customer whose home workspace
+ * changes still owns (and never prunes) its catalog.
+ */
 export function ownedKey(object: Pick<OwnedObject, 'kind' | 'name' | 'workspace'>): string {
   const name = object.kind === 'notebook' ? object.name : object.name.toLowerCase();
-  return `${object.kind}|${object.workspace ?? ''}|${name}`;
+  return `${object.kind}|${WORKSPACE_KINDS.has(object.kind) ? (object.workspace ?? '') : ''}|${name}`;
 }
 
 export function ownedNames(inventory: Inventory, kind: OwnedKind): Map<string, OwnedObject> {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { normaliseInventory, OWNED_KINDS, type Inventory } from '../domain/inventory.js';
+import { normaliseInventory, OWNED_KINDS, type Inventory, type OwnedObject } from '../domain/inventory.js';
 
 export const INVENTORY_FILE = /^inventory-(\d{10})\.json$/;
 
@@ -19,6 +19,7 @@ const ownedObject = z.strictObject({
   name: z.string().min(1),
   customer: z.string().min(1),
   workspace: z.string().min(1).optional(),
+  recordedAt: z.iso.datetime().optional(),
 });
 
 const documentSchema = z.strictObject({
@@ -38,7 +39,7 @@ export interface StoredInventory {
 }
 
 function checksum(generation: number, inventory: Inventory): string {
-  const canonical = inventory.objects.map((o) => [o.kind, o.name, o.customer, o.workspace ?? null]);
+  const canonical = inventory.objects.map((o) => [o.kind, o.name, o.customer, o.workspace ?? null, o.recordedAt ?? null]);
   return `sha256:${createHash('sha256').update(JSON.stringify({ generation, objects: canonical })).digest('hex')}`;
 }
 
@@ -50,7 +51,7 @@ export function serialiseInventory(stored: StoredInventory, meta: { revision?: s
     generation: stored.generation,
     ...(meta.revision ? { revision: meta.revision } : {}),
     writtenAt: meta.writtenAt.toISOString(),
-    objects: inventory.objects.map((o) => ({ kind: o.kind, name: o.name, customer: o.customer, ...(o.workspace ? { workspace: o.workspace } : {}) })),
+    objects: inventory.objects.map(storedObject),
     checksum: checksum(stored.generation, inventory),
   };
   return `${JSON.stringify(document, null, 1)}\n`;
@@ -68,7 +69,18 @@ export function parseInventory(text: string, expectedGeneration: number): { ok: 
   if (!parsed.success) return { ok: false, reason: `not an inventory document: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
   const { generation, objects } = parsed.data;
   if (generation !== expectedGeneration) return { ok: false, reason: `holds generation ${generation}, its name says ${expectedGeneration}` };
-  const inventory: Inventory = { objects: objects.map((o) => ({ kind: o.kind, name: o.name, customer: o.customer, ...(o.workspace ? { workspace: o.workspace } : {}) })) };
+  const inventory: Inventory = { objects: objects.map(storedObject) };
   if (checksum(generation, inventory) !== parsed.data.checksum) return { ok: false, reason: 'checksum mismatch (edited or damaged)' };
   return { ok: true, stored: { generation, inventory } };
+}
+
+/** The fields of an owned object, in one order, without absent ones. */
+function storedObject(o: { [K in keyof OwnedObject]: OwnedObject[K] | undefined } & Pick<OwnedObject, 'kind' | 'name' | 'customer'>): OwnedObject {
+  return {
+    kind: o.kind,
+    name: o.name,
+    customer: o.customer,
+    ...(o.workspace ? { workspace: o.workspace } : {}),
+    ...(o.recordedAt ? { recordedAt: o.recordedAt } : {}),
+  };
 }

@@ -3,7 +3,13 @@
  * actions it records have run, and records only what they achieved:
  *
  * - a declared object is owned once it exists: it needed no create, or its
- *   create succeeded this pass;
+ *   create ran this pass. A create that failed counts too, because a failure
+ *   may hide a success (an answer lost to a dropped connection or a timeout,
+ *   a 409 from a retry whose object a lagging list does not show yet). Were
+ *   it left out, the object would be orphaned the moment the desired state
+ *   dropped it. Owning an object that does not exist costs nothing: the next
+ *   pass finds it absent and releases it. A create that never ran (skipped,
+ *   waiting, held) claims nothing;
  * - an owned object leaves the inventory only when its delete succeeded, or
  *   the plan released it (gone already, or not onboarder's to delete);
  * - everything else stays as it was: a failed or held delete is retried on
@@ -14,8 +20,10 @@ import type { DesiredState } from '../domain/desired.js';
 import { declaredObjects, normaliseInventory, ownedKey, type Inventory, type OwnedObject } from '../domain/inventory.js';
 import type { Action, Operation, Plan } from '../domain/plan.js';
 
-export function nextInventory(previous: Inventory, desired: DesiredState, plan: Plan, results: readonly ActionResult[]): Inventory {
+/** `now` stamps what is recorded for the first time. */
+export function nextInventory(previous: Inventory, desired: DesiredState, plan: Plan, results: readonly ActionResult[], now: Date): Inventory {
   const succeeded = new Set(results.filter((r) => r.outcome === 'succeeded').map((r) => r.action.id));
+  const attempted = new Set(results.filter((r) => r.outcome !== 'skipped').map((r) => r.action.id));
   const creates = new Map<string, Action>();
   const deletes = new Map<string, Action>();
   for (const action of plan.actions) {
@@ -31,8 +39,9 @@ export function nextInventory(previous: Inventory, desired: DesiredState, plan: 
   for (const object of declaredObjects(desired)) {
     const key = ownedKey(object);
     const create = creates.get(key);
-    if (!create || succeeded.has(create.id)) objects.push(object);
-    else if (previousByKey.has(key)) objects.push(previousByKey.get(key)!);
+    const known = previousByKey.get(key);
+    if (!create || attempted.has(create.id)) objects.push({ ...object, recordedAt: known?.recordedAt ?? now.toISOString() });
+    else if (known) objects.push(known);
   }
   const declared = new Set(objects.map(ownedKey));
   for (const [key, object] of previousByKey) {

@@ -13,7 +13,10 @@
  *   fallback; older ones are deleted.
  *
  * The inventory is read once and kept in memory; after a failed write it is
- * read again, since the failure may hide a write that happened.
+ * read again, since the failure may hide a write that happened. A write that
+ * fails for good keeps its change in memory, laid over what the next load
+ * reads, so a pass that could not record what it made does not forget it
+ * (only a restart before the next successful write does).
  */
 import type { Logger } from 'pino';
 import { ApiError } from '../domain/errors.js';
@@ -57,6 +60,7 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
   const keep = options.keep ?? 5;
   const clock = options.clock ?? (() => new Date());
   let current: StoredInventory | undefined;
+  let unsaved: InventoryChange | undefined;
 
   const generationsOnDisk = async (): Promise<number[]> => {
     const listed = (await files.list(folder)) ?? [];
@@ -89,7 +93,7 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
 
   const load = async (): Promise<Inventory> => {
     current ??= await readLatest();
-    return current.inventory;
+    return unsaved ? applyChange(current.inventory, unsaved) : current.inventory;
   };
 
   const prune = async (latest: number): Promise<void> => {
@@ -110,6 +114,7 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
     for (let attempt = 1; ; attempt++) {
       if (sameInventory(base.inventory, wanted)) {
         current = base;
+        unsaved = undefined;
         return;
       }
       const stored: StoredInventory = { generation: base.generation + 1, inventory: wanted };
@@ -117,19 +122,24 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
       try {
         await files.importFile({ path: `${folder}/${inventoryFileName(stored.generation)}`, content: text, overwrite: false });
         current = stored;
+        unsaved = undefined;
         logger.info({ generation: stored.generation, objects: wanted.objects.length, folder }, 'inventory written');
         await prune(stored.generation);
         return;
       } catch (error) {
         current = undefined;
+        unsaved = delta;
         const theirs = await readLatest();
         // The answer was lost but the write happened: what is stored is ours.
         if (theirs.generation === stored.generation && sameInventory(theirs.inventory, wanted)) {
           current = theirs;
+          unsaved = undefined;
           return;
         }
-        if (!takenByAnotherWriter(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-        logger.warn({ generation: stored.generation }, 'inventory generation written by another writer meanwhile; merging and writing the next');
+        if (!worthRetrying(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        if (theirs.generation >= stored.generation) {
+          logger.warn({ generation: stored.generation }, 'inventory generation written by another writer meanwhile; merging and writing the next');
+        }
         base = theirs;
         wanted = applyChange(theirs.inventory, delta);
       }
@@ -139,8 +149,10 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
   return { folder, load, save, invalidate: () => (current = undefined) };
 }
 
-function takenByAnotherWriter(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 409 || /ALREADY_EXISTS/.test(error.errorCode));
+/** Another writer took the generation, or the service or the connection failed: read again and retry. */
+function worthRetrying(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.status === 409 || /ALREADY_EXISTS/.test(error.errorCode) || error.details.retryable || error.status === 0 || error.status >= 500;
 }
 
 interface InventoryChange {

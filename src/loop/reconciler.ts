@@ -37,7 +37,10 @@ export interface ReconcileDeps {
   logger: Logger;
   metrics?: Metrics;
   diffOptions: DiffOptions;
+  /** Seconds, for durations. */
   clock?: () => number;
+  /** Wall time in epoch milliseconds, for the age of inventory records; default Date.now. */
+  now?: () => number;
 }
 
 export interface PassResult {
@@ -55,7 +58,7 @@ export interface PassResult {
 export async function planPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
   const inventory = deps.inventory ? await deps.inventory.load(desired) : (deps.diffOptions.inventory ?? EMPTY_INVENTORY);
   const live = await deps.live.observe(desired, inventory);
-  const plan = diff(desired, live, { ...deps.diffOptions, inventory });
+  const plan = diff(desired, live, { now: (deps.now ?? Date.now)(), ...deps.diffOptions, inventory });
   if (plan.issues.length > 0) throw new DesiredStateError(plan.issues);
   if (plan.pruneBlocked) {
     const { reason, ...block } = plan.pruneBlocked;
@@ -89,7 +92,7 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
       ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
       ...(options.holdReason ? { holdReason: options.holdReason } : {}),
     });
-    const next = nextInventory(inventory, desired, plan, report.results);
+    const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
     if (deps.inventory && !sameInventory(inventory, next)) {
       try {
         await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});

@@ -20,6 +20,8 @@ export interface DiffOptions extends IdentityDiffOptions {
   inventory?: Inventory;
   /** `--allow-mass-delete`: lift the deletion budget for this plan. */
   allowMassDelete?: boolean;
+  /** Epoch milliseconds, for the age of inventory records (an input, so the diff stays pure); default: every record counts as old. */
+  now?: number;
 }
 
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
@@ -27,8 +29,8 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
   const identity = diffIdentity(desired, live, options);
   const identityActionIds = new Set(identity.map((action) => action.id));
   const unityCatalog = diffUnityCatalog(desired, live, { inventory, identityActionIds });
-  const assets = diffWorkspaceAssets(desired, live, { identityActionIds });
-  const pruned = diffPrune(desired, live, inventory);
+  const assets = diffWorkspaceAssets(desired, live, { identityActionIds, inventory });
+  const pruned = diffPrune(desired, live, inventory, options.now ?? Number.POSITIVE_INFINITY);
   const declaredCustomers = new Set(desired.customers.map((c) => c.name));
   const guarded = guardDeletions([...identity, ...unityCatalog.actions, ...assets, ...pruned.actions], {
     inventorySize: inventory.objects.length,

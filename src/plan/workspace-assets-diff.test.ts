@@ -171,4 +171,17 @@ describe('workspace assets against converged workspaces', () => {
       ],
     });
   });
+
+  it('removes the entries of a group onboarder owns that is no longer a persona group, before the group is pruned', () => {
+    const assets = convergedAssets(example);
+    const warehouse = assets.prod!.warehouses.find((w) => w.name === 'customer-acme-analytics')!;
+    warehouse.acl.push({ kind: 'group', principal: 'customer-acme-retired', level: 'CAN_USE' }, { kind: 'group', principal: 'hand-made', level: 'CAN_USE' });
+    const state = live(assets);
+    const inventory = { objects: [{ kind: 'group' as const, name: 'customer-acme-retired', customer: 'acme' }] };
+    const actions = diff(example, state, { principals: 'create', inventory }).actions.filter((a) => a.kind === 'permissions');
+    expect(actions.map((a) => a.details)).toEqual([['- customer-acme-retired: CAN_USE']]);
+    expect(actions[0]!.op).toMatchObject({ type: 'setPermissions', managed: expect.arrayContaining(['customer-acme-retired']) });
+    // Without the inventory, neither group is onboarder's business.
+    expect(assetActions(example, state)).toEqual([]);
+  });
 });

@@ -9,6 +9,7 @@
  */
 import type { DesiredClusterPolicy, DesiredCustomer, DesiredNotebook, DesiredState, DesiredWarehouse } from '../domain/desired.js';
 import type { LiveAclEntry, LiveWorkspaceAssets, LiveState } from '../domain/live.js';
+import { ownedNames, type Inventory } from '../domain/inventory.js';
 import { notebookHash } from '../domain/notebook.js';
 import type { Action, AssetRef, Readable, WarehouseSpec } from '../domain/plan.js';
 import { compare, pick } from './values.js';
@@ -16,11 +17,14 @@ import { compare, pick } from './values.js';
 export interface WorkspaceAssetsDiffOptions {
   /** Ids of the identity actions in the same plan: permissions wait for the groups they name to exist and be assigned. */
   identityActionIds: ReadonlySet<string>;
+  /** Groups onboarder owns that are no longer persona groups still have their entries managed: removed, before the group goes. */
+  inventory?: Inventory;
 }
 
 export function diffWorkspaceAssets(desired: DesiredState, live: LiveState, options: WorkspaceAssetsDiffOptions): Action[] {
   const actions: Action[] = [];
-  const managedNames = desired.groups.map((g) => g.displayName.toLowerCase()).sort();
+  const owned = options.inventory ? [...ownedNames(options.inventory, 'group').keys()] : [];
+  const managedNames = [...new Set([...desired.groups.map((g) => g.displayName.toLowerCase()), ...owned])].sort();
   const managed = { names: managedNames, set: new Set(managedNames) };
   for (const customer of desired.customers) {
     for (const workspace of customer.workspaces) {

@@ -1,0 +1,194 @@
+/**
+ * Crash safety (issue 6, item 2): an `apply` process killed with SIGKILL
+ * mid-way does no harm the next `apply` cannot mend. The next apply converges
+ * without duplicates, and the inventory it writes matches live state.
+ *
+ * The killed apply is a real child process (the CLI from source, via tsx)
+ * that talks real HTTP to the simulator served from this test process. The
+ * simulator adds latency so the kill lands between writes, before the
+ * inventory (written only after the actions) is saved.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadDesiredState } from '../../src/desired/load.js';
+import { declaredObjects, ownedKey, type Inventory, type OwnedObject } from '../../src/domain/inventory.js';
+import { parseInventory } from '../../src/inventory/document.js';
+import type { RecordedRequest, SimulatorState } from '../../src/simulator/index.js';
+import { copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+
+const PROD = '1234567890123456';
+const LATENCY_MS = 50;
+
+let account: SimulatedAccount;
+let dir: string;
+beforeEach(async () => {
+  account = await startSimulatedAccount();
+  dir = await copyWithoutHosts();
+});
+afterEach(() => account.close());
+
+const isWrite = (r: RecordedRequest) => r.method !== 'GET' && r.status >= 200 && r.status < 300;
+const isDelete = (r: RecordedRequest) => isWrite(r) && (r.method === 'DELETE' || r.path === '/api/2.0/workspace/delete');
+const isInventoryWrite = (r: RecordedRequest) => r.path === '/api/2.0/workspace/import' && (r.body ?? '').includes('.onboarder/inventory');
+
+/** The inventory generations in the workspace, oldest first, read the way the store reads them. */
+function generations(): { generation: number; inventory: Inventory }[] {
+  const { state } = account.sim;
+  const folder = `/Users/${state.controller.applicationId}/.onboarder/inventory`;
+  if (!state.workspaceObject(PROD, folder)) return [];
+  return state.assets
+    .tree(PROD)
+    .list(folder)
+    .map((file) => {
+      const generation = Number(/(\d+)\.json$/.exec(file.path)![1]);
+      const parsed = parseInventory(file.content!, generation);
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return parsed.stored;
+    });
+}
+
+/**
+ * Runs `apply` in a child process and SIGKILLs it as soon as the request log
+ * satisfies `killWhen`; fails if it finishes first. Returns the successful
+ * writes seen at the kill, and once the requests it had in flight landed.
+ */
+async function applyKilledWhen(killWhen: (log: readonly RecordedRequest[]) => boolean): Promise<string> {
+  account.sim.faults.latencyMs = LATENCY_MS;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'apply', dir], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...account.env, ONBOARDER_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let atKill: number;
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!killWhen(account.sim.requests)) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`apply ended on its own (exit ${child.exitCode}) before the kill point:\n${output}`);
+      }
+      if (Date.now() > deadline) throw new Error(`the kill point was never reached:\n${output}`);
+      await delay(5);
+    }
+    const inventoryWritesAtKill = account.sim.requests.filter(isInventoryWrite).length;
+    atKill = account.sim.requests.filter(isWrite).length;
+    child.kill('SIGKILL');
+    expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(inventoryWritesAtKill).toBe(0);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  // What the dead process had sent still lands (as on a real service); wait until the log is quiet.
+  let seen = account.sim.requests.length;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < 6 * LATENCY_MS) {
+    await delay(10);
+    if (account.sim.requests.length !== seen) [seen, quietSince] = [account.sim.requests.length, Date.now()];
+  }
+  account.sim.faults.latencyMs = 0;
+  return `killed after ${atKill} successful writes (${account.sim.requests.filter(isWrite).length} once in-flight ones landed)`;
+}
+
+/** The next apply converges: exit 0, then a plan with no changes. */
+async function expectConverges(): Promise<void> {
+  const applied = await runCli(['apply', dir], account.env);
+  expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+  const planned = await runCli(['plan', dir, '--detailed-exitcode'], account.env);
+  expect(planned.code, planned.stdout).toBe(0);
+}
+
+function expectUnique(what: string, names: readonly string[]): void {
+  const lower = names.map((name) => name.toLowerCase());
+  expect(lower.filter((name, i) => lower.indexOf(name) !== i), `duplicate ${what}`).toEqual([]);
+}
+
+function expectNoDuplicates(): void {
+  const { state } = account.sim;
+  expectUnique('groups', state.groups.map((g) => g.displayName));
+  expectUnique('users', state.users.map((u) => u.userName));
+  expectUnique('service principals', state.servicePrincipals.map((sp) => sp.displayName));
+  expectUnique('warehouses', state.warehouses(PROD).map((w) => w.name));
+  expectUnique('cluster policies', state.clusterPolicies(PROD).map((p) => p.name));
+  expectUnique('catalogs', state.uc.catalogs.map((c) => c.name));
+  expectUnique('external locations', state.uc.externalLocations.map((l) => l.name));
+}
+
+function existsLive(state: SimulatorState, object: OwnedObject, workspaceId: string): boolean {
+  switch (object.kind) {
+    case 'group': return state.findGroup(object.name) !== undefined;
+    case 'catalog': return state.uc.catalog(object.name) !== undefined;
+    case 'schema': return state.uc.schema(object.name) !== undefined;
+    case 'external-location': return state.uc.externalLocation(object.name) !== undefined;
+    case 'warehouse': return state.findWarehouse(workspaceId, object.name) !== undefined;
+    case 'cluster-policy': return state.findClusterPolicy(workspaceId, object.name) !== undefined;
+    case 'notebook': return state.workspaceObject(workspaceId, object.name) !== undefined;
+  }
+}
+
+/** The newest inventory owns exactly what is declared, once each, and all of it exists. */
+async function expectInventoryMatchesLive(): Promise<void> {
+  const loaded = await loadDesiredState(dir);
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+  const { objects } = generations().at(-1)!.inventory;
+  const keys = (list: readonly OwnedObject[]) => list.map(ownedKey).sort();
+  expect(keys(objects)).toEqual([...new Set(keys(declaredObjects(loaded.state)))]);
+  const workspaceIds = new Map(loaded.state.workspaces.map((w) => [w.name, w.workspaceId]));
+  expect(objects.filter((o) => !existsLive(account.sim.state, o, workspaceIds.get(o.workspace ?? '') ?? ''))).toEqual([]);
+}
+
+describe('an apply killed with SIGKILL mid-way', () => {
+  it.each([15, 45])('before the first inventory, after %i writes: the next apply converges', async (writes) => {
+    console.info('first apply', await applyKilledWhen((log) => log.filter(isWrite).length >= writes));
+    expect(generations()).toEqual([]);
+    expect(account.sim.state.groups.length).toBeGreaterThan(0);
+
+    await expectConverges();
+    expectNoDuplicates();
+    await expectInventoryMatchesLive();
+  }, 60_000);
+
+  it('while pruning: the next apply finishes the deletes and forgets what is gone', async () => {
+    expect((await runCli(['apply', dir], account.env)).code).toBe(0);
+    const file = path.join(dir, 'customers/acme/customer.yaml');
+    let text = await readFile(file, 'utf8');
+    for (const part of [
+      '    scientists: { template: scientists }\n',
+      '      - { name: marketing, comment: Acme Corp marketing data }\n',
+      '        - on: { schema: customer_acme.marketing }\n          privileges: [USE_SCHEMA, SELECT]\n',
+      '        scientists: [READ_FILES]\n',
+      text.slice(text.indexOf('  warehouses:\n'), text.indexOf('  clusterPolicies:\n')),
+      text.slice(text.indexOf('  notebooks:\n')),
+    ]) {
+      expect(text).toContain(part);
+      text = text.replace(part, '');
+    }
+    await writeFile(file, text);
+    const roster = path.join(dir, 'customers/acme/roster.yaml');
+    await writeFile(roster, (await readFile(roster, 'utf8')).replace('personas: [scientists, analysts]', 'personas: [analysts]'));
+    account.sim.clearRequests();
+
+    console.info('pruning apply', await applyKilledWhen((log) => log.some(isDelete)));
+    const { state } = account.sim;
+    // The kill came before the new inventory: the stored one still owns the notebook that is gone.
+    expect(generations().map((g) => g.generation)).toEqual([1]);
+    expect(state.workspaceObject(PROD, '/Workspace/Customers/Acme/Getting Started')).toBeUndefined();
+    expect(generations()[0]!.inventory.objects.map((o) => o.name)).toContain('/Workspace/Customers/Acme/Getting Started');
+
+    await expectConverges();
+    expectNoDuplicates();
+    await expectInventoryMatchesLive();
+    expect(state.findGroup('customer-acme-scientists')).toBeUndefined();
+    expect(state.uc.schema('customer_acme.marketing')).toBeUndefined();
+    expect(state.findWarehouse(PROD, 'customer-acme-analytics')).toBeUndefined();
+    expect(state.findGroup('customer-acme-analysts')).toBeDefined();
+  }, 60_000);
+});

@@ -123,8 +123,14 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
 
 export function describeError(error: unknown): string {
   if (error instanceof DesiredStateError) return error.issues.map(formatIssue).join('\n');
-  if (error instanceof ConfigError || error instanceof ApiError) return error.message;
+  // Errors of ours carry a stable code and a message written for the operator; a stack is for the unexpected.
+  if (error instanceof ConfigError || error instanceof ApiError || hasCode(error)) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function hasCode(error: unknown): error is Error & { code: string } {
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code);
 }
 
 function count(n: number, noun: string): string {

@@ -42,8 +42,9 @@ export function checkCustomer(
     issues.push(...checkPersonaFields(parsed, entryPath, entry));
   }
 
+  // Groups are account-wide: what any Workspace protects, and the entitlement model's own groups, are protected everywhere.
   const protectedPatterns = [
-    ...new Set(spec.workspaces.flatMap((name) => index.workspaces.get(name)?.spec.protectedGroups ?? DEFAULT_PROTECTED_GROUPS)),
+    ...new Set([...DEFAULT_PROTECTED_GROUPS, ...[...index.workspaces.values()].flatMap((workspace) => workspace.spec.protectedGroups ?? [])]),
   ];
   for (const persona of personas) {
     // Entitlements, grants and members all go to the persona's group: checking the group covers all three.

@@ -292,8 +292,16 @@ describe('protected groups', () => {
     const workspace = `${revision()['workspaces/prod.yaml']!}  protectedGroups: [users, admins, "Customer-*"]\n`;
     expect(issuesOf({ 'workspaces/prod.yaml': workspace })).toEqual([
       'customers/acme.yaml:8:5: spec.personas.analysts: group "customer-acme-analysts" of persona "analysts" is a protected group ' +
-        '(users, admins, Customer-*): onboarder never sets its entitlements, grants or members',
+        '(users, admins, users-clone-*, Customer-*): onboarder never sets its entitlements, grants or members',
     ]);
+  });
+
+  it("protects the default groups even where a Workspace's own list leaves them out", () => {
+    const workspace = `${revision()['workspaces/prod.yaml']!}  protectedGroups: ["finance-*"]\n`;
+    const acme = revision()['customers/acme.yaml']!.replace('{ template: analysts }', '{ template: analysts, group: admins }');
+    expect(issuesOf({ 'workspaces/prod.yaml': workspace, 'customers/acme.yaml': acme })[0]).toMatch(
+      /group "admins" of persona "analysts" is a protected group \(users, admins, users-clone-\*, finance-\*\)/,
+    );
   });
 
   it('rejects users-clone-* groups too', () => {

@@ -3,7 +3,7 @@
  * substituted, references resolved. The loader (src/desired) produces it;
  * the diff (src/plan) consumes it. Everything here is plain data.
  */
-import type { Entitlement, PrincipalType } from './identity.js';
+import { DEFAULT_PROTECTED_GROUPS, type Entitlement, type PrincipalType } from './identity.js';
 
 /** Where a declaration came from, for located messages. */
 export interface SourceLocation {
@@ -177,4 +177,14 @@ export interface DesiredState {
 export function homeWorkspace(customer: Pick<DesiredCustomer, 'workspaces' | 'catalog'>): string {
   const bindings = customer.catalog?.bindings ?? {};
   return customer.workspaces.find((workspace) => bindings[workspace] === 'READ_WRITE') ?? customer.workspaces[0] ?? '';
+}
+
+/**
+ * The protected group patterns of the whole desired state: the entitlement
+ * model's own (`users`, `admins`, `users-clone-*`) always, plus every
+ * Workspace's list. Groups are account-wide, so a group one workspace
+ * protects is protected everywhere.
+ */
+export function protectedGroupPatterns(desired: Pick<DesiredState, 'workspaces'>): string[] {
+  return [...new Set([...DEFAULT_PROTECTED_GROUPS, ...desired.workspaces.flatMap((w) => w.protectedGroups)])].sort();
 }

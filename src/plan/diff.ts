@@ -2,7 +2,7 @@
  * The diff: a pure function from (desired, live) to a Plan. No I/O, no
  * clock, no randomness: the same inputs always give the same plan.
  */
-import type { DesiredState } from '../domain/desired.js';
+import { protectedGroupPatterns, type DesiredState } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
@@ -10,6 +10,7 @@ import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
 import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
+import { assertNoProtectedTargets } from './protected-guard.js';
 import { diffUnityCatalog } from './unity-catalog-diff.js';
 import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 
@@ -38,6 +39,7 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
     ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
   });
   const actions = observe(guarded.actions, options.observeKinds).sort(compareActions);
+  assertNoProtectedTargets(actions, protectedGroupPatterns(desired));
   return {
     actions,
     summary: summarize(actions),

@@ -2,7 +2,7 @@
  * Identity half of the diff: persona groups, principals, workspace
  * assignments, membership and entitlements. Pure: (desired, live) -> actions.
  */
-import type { DesiredGroup, DesiredPrincipal, DesiredState } from '../domain/desired.js';
+import { protectedGroupPatterns, type DesiredGroup, type DesiredPrincipal, type DesiredState } from '../domain/desired.js';
 import { isProtectedGroup, servicePrincipalKey, sortedSet, userKey } from '../domain/identity.js';
 import type { Entitlement } from '../domain/identity.js';
 import type { LiveGroup, LiveState, LiveWorkspace } from '../domain/live.js';
@@ -30,7 +30,7 @@ const ASSIGNMENT_PERMISSIONS = ['USER'];
 
 export function diffIdentity(desired: DesiredState, live: LiveState, options: IdentityDiffOptions): Action[] {
   const actions: Action[] = [];
-  const protectedPatterns = sortedSet(desired.workspaces.flatMap((w) => w.protectedGroups));
+  const protectedPatterns = protectedGroupPatterns(desired);
   const liveWorkspaces = new Map(live.workspaces.map((w) => [w.name, w]));
   const principals = resolvePrincipals(desired.principals, live, options, actions);
   const memberNames = liveMemberNames(live);

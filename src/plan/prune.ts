@@ -22,7 +22,7 @@
  * their own, or a location tables still use, refuses the delete, and the
  * refusal is reported on every pass instead of data being lost.
  */
-import type { DesiredState } from '../domain/desired.js';
+import { protectedGroupPatterns, type DesiredState } from '../domain/desired.js';
 import { isProtectedGroup } from '../domain/identity.js';
 import { leavingObjects, type Inventory, type OwnedObject } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
@@ -48,7 +48,7 @@ export function diffPrune(desired: DesiredState, live: LiveState, inventory: Inv
     if (!LISTED_KINDS.has(object.kind) || Number.isNaN(recordedAt) || now - recordedAt >= RELEASE_AFTER_MS) result.released.push(object);
   };
   const declaredCatalogs = new Set(desired.customers.flatMap((c) => (c.catalog ? [c.catalog.name.toLowerCase()] : [])));
-  const protectedPatterns = [...new Set(desired.workspaces.flatMap((w) => w.protectedGroups))];
+  const protectedPatterns = protectedGroupPatterns(desired);
   const leaving = leavingObjects(desired, inventory);
   const schemaDeletes = new Map<string, string[]>();
 

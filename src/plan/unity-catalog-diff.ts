@@ -10,13 +10,14 @@
  */
 import {
   homeWorkspace,
+  protectedGroupPatterns,
   type DesiredCatalog,
   type DesiredCustomer,
   type DesiredExternalLocation,
   type DesiredState,
 } from '../domain/desired.js';
 import { issueAt, type DesiredStateIssue } from '../domain/errors.js';
-import { sortedSet } from '../domain/identity.js';
+import { isProtectedGroup, sortedSet } from '../domain/identity.js';
 import { ownedNames, type Inventory } from '../domain/inventory.js';
 import { securableKey, type LiveCatalog, type LiveExternalLocation, type LivePrivilegeAssignment, type LiveState } from '../domain/live.js';
 import type { Action, BindingChange, PrivilegeDelta, Readable, SecurableRef } from '../domain/plan.js';
@@ -36,7 +37,8 @@ export interface UnityCatalogDiff {
 export function diffUnityCatalog(desired: DesiredState, live: LiveState, options: UnityCatalogDiffOptions): UnityCatalogDiff {
   const out: UnityCatalogDiff = { actions: [], issues: [] };
   const managedPrincipals = new Set(desired.groups.map((g) => g.displayName.toLowerCase()));
-  const context: Context = { desired, live, options, out, managedPrincipals };
+  const protectedPatterns = protectedGroupPatterns(desired);
+  const context: Context = { desired, live, options, out, managedPrincipals, protectedPatterns };
   for (const customer of desired.customers) diffCustomer(context, customer);
   return out;
 }
@@ -48,6 +50,8 @@ interface Context {
   out: UnityCatalogDiff;
   /** Lower-cased names of the persona groups: any other grantee is someone onboarder does not manage. */
   managedPrincipals: ReadonlySet<string>;
+  /** A protected group's grants are never changed, like onboarder's own. */
+  protectedPatterns: readonly string[];
 }
 
 /** A securable whose grants the customer declares, and the action (if any) that creates it. */
@@ -315,11 +319,13 @@ function grantTarget(securable: SecurableRef, label: string, createdBy: string |
  * One action per securable with every principal's delta: authoritative
  * grants revoke whatever is not declared (naming grantees onboarder does
  * not manage, so a reviewer sees them); additive grants never revoke.
- * onboarder's own principal is never revoked (no self-lockout).
+ * onboarder's own principal is never revoked (no self-lockout), nor is a
+ * protected group (`admins`, `users`, ...), which onboarder never changes.
  */
 function diffGrants(context: Context, customer: DesiredCustomer, target: GrantTarget, via: string): void {
   const authoritative = customer.grantsMode === 'authoritative';
   const controller = context.live.controllerPrincipal?.toLowerCase();
+  const untouchable = (key: string) => key === controller || isProtectedGroup(key, context.protectedPatterns);
   const live = new Map((target.live ?? []).map((a) => [a.principal.toLowerCase(), a]));
   const changes: PrivilegeDelta[] = [];
   const details: string[] = [];
@@ -328,7 +334,7 @@ function diffGrants(context: Context, customer: DesiredCustomer, target: GrantTa
   for (const [key, wanted] of target.desired) {
     const held = new Set(live.get(key)?.privileges ?? []);
     const add = wanted.privileges.filter((p) => !held.has(p));
-    const remove = authoritative && key !== controller ? [...held].filter((p) => !wanted.privileges.includes(p)).sort() : [];
+    const remove = authoritative && !untouchable(key) ? [...held].filter((p) => !wanted.privileges.includes(p)).sort() : [];
     if (add.length === 0 && remove.length === 0) continue;
     const principal = live.get(key)?.principal ?? wanted.principal;
     changes.push({ principal, add, remove });
@@ -339,7 +345,7 @@ function diffGrants(context: Context, customer: DesiredCustomer, target: GrantTa
   }
   if (authoritative) {
     for (const [key, assignment] of live) {
-      if (target.desired.has(key) || key === controller || assignment.privileges.length === 0) continue;
+      if (target.desired.has(key) || untouchable(key) || assignment.privileges.length === 0) continue;
       const remove = sortedSet(assignment.privileges);
       changes.push({ principal: assignment.principal, add: [], remove });
       const note = context.managedPrincipals.has(key) ? '' : ' (not managed by onboarder)';

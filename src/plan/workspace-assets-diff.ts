@@ -7,7 +7,15 @@
  * definitions semantically (order and formatting are not drift), notebooks
  * by the hash of their normalised source.
  */
-import type { DesiredClusterPolicy, DesiredCustomer, DesiredNotebook, DesiredState, DesiredWarehouse } from '../domain/desired.js';
+import {
+  protectedGroupPatterns,
+  type DesiredClusterPolicy,
+  type DesiredCustomer,
+  type DesiredNotebook,
+  type DesiredState,
+  type DesiredWarehouse,
+} from '../domain/desired.js';
+import { isProtectedGroup } from '../domain/identity.js';
 import type { LiveAclEntry, LiveWorkspaceAssets, LiveState } from '../domain/live.js';
 import { ownedNames, type Inventory } from '../domain/inventory.js';
 import { notebookHash } from '../domain/notebook.js';
@@ -23,7 +31,9 @@ export interface WorkspaceAssetsDiffOptions {
 
 export function diffWorkspaceAssets(desired: DesiredState, live: LiveState, options: WorkspaceAssetsDiffOptions): Action[] {
   const actions: Action[] = [];
-  const owned = options.inventory ? [...ownedNames(options.inventory, 'group').keys()] : [];
+  // A protected group in the inventory (a hand edit) is still never managed.
+  const patterns = protectedGroupPatterns(desired);
+  const owned = options.inventory ? [...ownedNames(options.inventory, 'group').keys()].filter((name) => !isProtectedGroup(name, patterns)) : [];
   const managedNames = [...new Set([...desired.groups.map((g) => g.displayName.toLowerCase()), ...owned])].sort();
   const managed = { names: managedNames, set: new Set(managedNames) };
   for (const customer of desired.customers) {

@@ -4,6 +4,7 @@
  * so other customers proceed.
  */
 import type { Logger } from 'pino';
+import { ApiError } from '../domain/errors.js';
 import type { Action, Plan } from '../domain/plan.js';
 import { waveOf } from '../plan/order.js';
 
@@ -14,6 +15,8 @@ export interface ActionResult {
   outcome: Outcome;
   /** Why it failed or was skipped; never holds a secret (API errors are built without them). */
   error?: string;
+  /** A failure's stable code (the API's error_code, or ours), for metric labels; `UNKNOWN` for an unexpected error. */
+  errorCode?: string;
   seconds: number;
 }
 
@@ -76,8 +79,9 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
           record({ action, outcome: 'succeeded', seconds });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          log.error({ change: action.change, kind: action.kind, target: action.target, err: message }, 'action failed');
-          record({ action, outcome: 'failed', error: message, seconds: clock() - started });
+          const errorCode = codeOf(error);
+          log.error({ change: action.change, kind: action.kind, target: action.target, errorCode, err: message }, 'action failed');
+          record({ action, outcome: 'failed', error: message, errorCode, seconds: clock() - started });
         }
       }),
     );
@@ -93,6 +97,13 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
     failed: results.filter((r) => r.outcome === 'failed').length,
     skipped: results.filter((r) => r.outcome === 'skipped').length,
   };
+}
+
+/** The API's error_code, an error of ours with a code, or UNKNOWN: few values, fit for a metric label. */
+function codeOf(error: unknown): string {
+  if (error instanceof ApiError) return error.errorCode;
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'UNKNOWN';
 }
 
 function waves(actions: Action[]): Action[][] {

@@ -160,4 +160,6 @@ export interface LiveNotebook {
   /** sha256 of the normalised source (see domain/notebook.ts). */
   contentHash: string;
   acl: LiveAclEntry[];
+  /** Set when something else (a folder, a file) is at the notebook's path: its object type. It is not onboarder's. */
+  occupiedBy?: string;
 }

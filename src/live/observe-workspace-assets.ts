@@ -84,7 +84,7 @@ async function readNotebook(
   const status = await api.objects.getStatus(notebook.path);
   if (!status) return undefined;
   // Something else (a folder, a file) at a notebook's path: the import that the diff plans fails on it, saying so.
-  if (status.objectType !== 'NOTEBOOK') return { path: notebook.path, objectId: status.objectId, contentHash: '', acl: [] };
+  if (status.objectType !== 'NOTEBOOK') return { path: notebook.path, objectId: status.objectId, contentHash: '', acl: [], occupiedBy: status.objectType };
   const [source, entries] = await Promise.all([api.objects.exportSource(notebook.path), acl('notebooks', status.objectId)]);
   const language = status.language ?? notebook.language;
   const live: LiveNotebook = { path: notebook.path, objectId: status.objectId, contentHash: notebookHash(source ?? '', language), acl: entries };

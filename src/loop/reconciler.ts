@@ -92,6 +92,7 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
       ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
       ...(options.holdReason ? { holdReason: options.holdReason } : {}),
     });
+    deps.metrics?.recordFailures(report.results);
     const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
     if (deps.inventory && !sameInventory(inventory, next)) {
       try {

@@ -112,7 +112,7 @@ describe('diffPrune: releasing', () => {
 
   it('releases a notebook whose path now holds something else', () => {
     const state = liveWithLeaving();
-    state.assets.prod!.notebooks[0]!.contentHash = '';
+    state.assets.prod!.notebooks[0]!.occupiedBy = 'DIRECTORY';
     const notebook = at('notebook', '/Workspace/Customers/Acme/Old');
     expect(prune(BASE, state, inventoryOf(notebook))).toEqual({ actions: [], released: [notebook] });
   });

@@ -127,8 +127,8 @@ export function diffPrune(desired: DesiredState, live: LiveState, inventory: Inv
       case 'notebook': {
         const notebook = live.assets[workspace]?.notebooks.find((n) => n.path === object.name);
         if (!notebook) absent(object);
-        // Something other than a notebook at the path now (observe leaves its hash empty): not ours.
-        else if (notebook.contentHash === '') result.released.push(object);
+        // Something other than a notebook at the path now: not ours.
+        else if (notebook.occupiedBy !== undefined) result.released.push(object);
         else remove(object, `${notebook.path} @ ${workspace}`, { objectId: notebook.objectId }, { type: 'deleteNotebook', workspace, path: notebook.path });
         break;
       }

@@ -146,9 +146,11 @@ function diffNotebook(context: Context, notebook: DesiredNotebook): void {
   const hash = notebookHash(notebook.content, notebook.language);
   const id = `notebook:${notebook.path} @ ${workspace}`;
   const stale = live !== undefined && (live.contentHash !== hash || (live.language !== undefined && live.language !== notebook.language));
+  // A folder or file at the path is not the notebook: its import must succeed before any permission is set, and on the notebook.
+  const notebookLive = live?.occupiedBy === undefined ? live : undefined;
   let createdBy: string | undefined;
   if (!live || stale) {
-    createdBy = live ? undefined : id;
+    createdBy = notebookLive ? undefined : id;
     context.actions.push({
       id,
       kind: 'notebook',
@@ -163,9 +165,9 @@ function diffNotebook(context: Context, notebook: DesiredNotebook): void {
       op: { type: 'importNotebook', workspace, path: notebook.path, language: notebook.language, content: notebook.content },
     });
   }
-  const object: AssetRef = { type: 'notebook', path: notebook.path, ...(live ? { id: live.objectId } : {}) };
+  const object: AssetRef = { type: 'notebook', path: notebook.path, ...(notebookLive ? { id: notebookLive.objectId } : {}) };
   // A re-import keeps the object (and its permissions); only a create must come first.
-  diffPermissions(context, object, `notebook ${notebook.path} @ ${workspace}`, notebook.permissions, live?.acl ?? [], createdBy);
+  diffPermissions(context, object, `notebook ${notebook.path} @ ${workspace}`, notebook.permissions, notebookLive?.acl ?? [], createdBy);
 }
 
 /**

@@ -30,6 +30,13 @@ export function createMetrics() {
     help: 'Deletions the last plan held back because they exceeded the deletion budget (0 when none).',
     ...register,
   });
+  // Beyond the contract's table: which customer is failing, and why, so one customer's trouble is visible on its own.
+  const customerFailures = new client.Gauge({
+    name: 'onboarder_customer_failed_actions',
+    help: 'Actions that failed in the last reconcile, by customer (account for account-wide ones), kind and error code.',
+    labelNames: ['customer', 'kind', 'error_code'] as const,
+    ...register,
+  });
   const reconciles = new client.Counter({
     name: 'onboarder_reconcile_total',
     help: 'Reconcile passes by result (success, error, rejected).',
@@ -112,6 +119,14 @@ export function createMetrics() {
     recordAction(result: ActionResult) {
       if (result.outcome === 'skipped') return;
       actions.inc({ kind: result.action.kind, change: result.action.change, result: result.outcome === 'succeeded' ? 'success' : 'error' });
+    },
+    /** Replaces the per-customer failure gauge with the failures of one applied pass. */
+    recordFailures(results: readonly ActionResult[]) {
+      customerFailures.reset();
+      for (const result of results) {
+        if (result.outcome !== 'failed') continue;
+        customerFailures.inc({ customer: result.action.customer ?? 'account', kind: result.action.kind, error_code: result.errorCode ?? 'UNKNOWN' });
+      }
     },
     recordReconcile(result: 'success' | 'error' | 'rejected', seconds: number, now: Date = new Date()) {
       reconciles.inc({ result });

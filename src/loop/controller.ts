@@ -198,6 +198,7 @@ export function createController(options: ControllerOptions): Controller {
         result: (report?.failed ?? 0) > 0 ? 'error' : 'success',
         summary: result.plan.summary,
         failed: report?.failed ?? 0,
+        ...(result.plan.pruneBlocked ? { deletionsBlocked: result.plan.pruneBlocked.reason } : {}),
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -66,7 +66,7 @@ describe('a plan over the deletion budget', () => {
     const guarded = guardDeletions(deletes(12), { inventorySize: 0 });
     const plan = { actions: guarded.actions, summary: summarize(guarded.actions), issues: [], pruneBlocked: guarded.blocked! };
     expect(plan.summary).toMatchObject({ delete: 0, blocked: 12 });
-    expect(summaryLine(plan)).toBe('Plan: 0 to create, 0 to update, 0 to delete. 12 deletions BLOCKED (budget 10).');
+    expect(summaryLine(plan)).toBe('Plan: 0 to create, 0 to update, 0 to delete. 12 deletions BLOCKED (budget 10; --allow-mass-delete to confirm).');
     const metrics = createMetrics();
     metrics.recordPlan(plan);
     expect(await metrics.registry.getSingleMetricAsString('onboarder_deletions_blocked')).toContain('onboarder_deletions_blocked 12');

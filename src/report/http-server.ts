@@ -28,6 +28,8 @@ export interface ControllerStatus {
     summary: PlanSummary;
     failed: number;
     error?: string;
+    /** Why the plan deleted nothing (the deletion budget, or a customer no longer declared). */
+    deletionsBlocked?: string;
   } | null;
   /** The pending actions of the last plan. */
   drift: { customer: string; kind: string; change: string; target: string }[];

@@ -61,7 +61,11 @@ export function summaryLine(plan: Plan): string {
   let text = `Plan: ${create} to create, ${update} to update, ${remove} to delete.`;
   if (waiting > 0) text += ` ${waiting} waiting.`;
   if (reported > 0) text += ` ${reported} reported only.`;
-  if (plan.pruneBlocked) text += ` ${plan.pruneBlocked.deletes} deletions BLOCKED (budget ${plan.pruneBlocked.budget}).`;
+  const block = plan.pruneBlocked;
+  if (block) {
+    const why = block.deletes > block.budget ? `budget ${block.budget}` : `customer ${(block.vanishedCustomers ?? []).join(', ')} no longer declared`;
+    text += ` ${block.deletes} deletions BLOCKED (${why}; --allow-mass-delete to confirm).`;
+  }
   return text;
 }
 

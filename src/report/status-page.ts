@@ -79,14 +79,15 @@ ${errors}
 function reconcileSection(last: ControllerStatus['lastReconcile']): string {
   if (!last) return '<h2>Last reconcile</h2>\n<p class="muted">No reconcile has run yet.</p>';
   const tone = last.result === 'success' ? 'ok' : 'bad';
-  const { create, update, delete: remove, waiting, reported } = last.summary;
+  const { create, update, delete: remove, waiting, reported, blocked } = last.summary;
   const seconds = (last.finishedAt.getTime() - last.startedAt.getTime()) / 1000;
+  const held = last.deletionsBlocked === undefined ? '' : `\n<p>${badge(`${blocked} deletions blocked`, 'warn')} ${escapeHtml(last.deletionsBlocked)}</p>`;
   return `<h2>Last reconcile</h2>
 <p>${badge(last.result, tone)} Revision <code>${escapeHtml(last.id)}</code>, started ${time(last.startedAt)}, took ${escapeHtml(seconds.toFixed(1))}s</p>
 <table>
 <thead><tr><th>create</th><th>update</th><th>delete</th><th>waiting</th><th>reported</th><th>failed</th></tr></thead>
 <tbody><tr>${[create, update, remove, waiting, reported, last.failed].map((n) => `<td>${escapeHtml(n)}</td>`).join('')}</tr></tbody>
-</table>${last.error === undefined ? '' : `\n<pre>${escapeHtml(last.error)}</pre>`}`;
+</table>${held}${last.error === undefined ? '' : `\n<pre>${escapeHtml(last.error)}</pre>`}`;
 }
 
 function driftSection(drift: ControllerStatus['drift']): string {

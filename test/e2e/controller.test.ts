@@ -5,7 +5,7 @@
  * controller's own HTTP server scraped like Prometheus would.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rename, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -178,6 +178,36 @@ describe('onboarder run on a git-sync folder', () => {
     const after = await scrape(running.url);
     expect(metric(after, 'onboarder_desired_state_valid')).toContain('onboarder_desired_state_valid 1');
     expect(metric(after, 'onboarder_desired_state_revision_info')).toEqual([`onboarder_desired_state_revision_info{revision="${fixed}"} 1`]);
+  }, 30_000);
+});
+
+describe('onboarder run when a commit loses customers', () => {
+  it('deletes nothing when half the customers vanish in one commit, or the whole folder, and says why', async () => {
+    const git = await GitSync.create();
+    running = await startRun(git.link, account.env);
+    await until('the first convergence', () => running!.controller.status().lastReconcile?.result === 'success');
+    const { state } = account.sim;
+    const groupsBefore = state.groups.map((g) => g.displayName).sort();
+
+    await rm(path.join(git.repo, 'customers/globex'), { recursive: true });
+    const commit = await git.commit('lose globex by accident');
+    await git.publish();
+    await until('the block reported', () => running!.controller.status().lastReconcile?.deletionsBlocked);
+    expect(running.controller.status().revision?.id).toBe(commit);
+    expect(running.controller.status().lastReconcile?.deletionsBlocked).toMatch(/customer globex is no longer declared at all/);
+    expect(metric(await scrape(running.url), 'onboarder_deletions_blocked')[0]).toMatch(/^onboarder_deletions_blocked [1-9]\d*$/);
+    expect(state.groups.map((g) => g.displayName).sort()).toEqual(groupsBefore);
+    expect(state.uc.catalog('customer_globex')).toBeDefined();
+
+    // The whole folder gone: the revision is rejected, the one in force stays, nothing is deleted.
+    await rm(git.repo, { recursive: true });
+    await mkdir(git.repo);
+    await git.git('init', '-q', '-b', 'main');
+    await git.git('commit', '-q', '--allow-empty', '-m', 'empty');
+    await git.publish();
+    await until('the empty revision rejected', () => running!.controller.status().rejected?.errors[0]?.includes('an empty desired state is never applied'));
+    expect(running.controller.status().revision?.id).toBe(commit);
+    expect(state.groups.map((g) => g.displayName).sort()).toEqual(groupsBefore);
   }, 30_000);
 });
 

@@ -118,7 +118,7 @@ describe('a sync that lost customers', () => {
     const applied = await example.apply();
     expect(applied.code).toBe(0);
     expect(writes()).toEqual([]);
-    expect(applied.stdout).toMatch(/BLOCKED/);
+    expect(applied.stdout).toMatch(/deletions BLOCKED \(customer globex no longer declared; --allow-mass-delete to confirm\)/);
     expect(applied.logs).toMatch(/customer globex is no longer declared at all/);
     expect(state.findGroup('customer-globex-analysts')).toBeDefined();
     expect(state.uc.catalog('customer_globex')).toBeDefined();

@@ -52,23 +52,10 @@ export class WorkspaceObjects {
     return exported && Buffer.from(exported.content ?? '', 'base64').toString('utf8');
   }
 
-  /** Overwrites in place; a missing parent folder (404) is created and the import sent once more. */
-  async importSource(input: { path: string; language: NotebookLanguage; content: string }): Promise<void> {
-    const body = {
-      path: input.path,
-      format: 'SOURCE',
-      language: input.language,
-      content: Buffer.from(input.content, 'utf8').toString('base64'),
-      overwrite: true,
-    };
-    const send = () => this.call({ method: 'POST', path: `${PATH}/import`, body, schema: anyBody, idempotent: true });
-    try {
-      await send();
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      await this.mkdirs(parentOf(input.path));
-      await send();
-    }
+  /** Overwrites in place; a missing parent folder is created (see importCreatingParent). */
+  importSource(input: { path: string; language: NotebookLanguage; content: string }): Promise<void> {
+    const content = Buffer.from(input.content, 'utf8').toString('base64');
+    return this.importCreatingParent({ path: input.path, format: 'SOURCE', language: input.language, content, overwrite: true }, true);
   }
 
   /** A folder's direct children; null when the folder does not exist. */
@@ -89,15 +76,20 @@ export class WorkspaceObjects {
    * `overwrite`, an existing file answers RESOURCE_ALREADY_EXISTS, which
    * makes the call a create-if-absent. A missing parent folder is created.
    */
-  async importFile(input: { path: string; content: string; overwrite: boolean }): Promise<void> {
-    const body = { path: input.path, format: 'AUTO', content: Buffer.from(input.content, 'utf8').toString('base64'), overwrite: input.overwrite };
+  importFile(input: { path: string; content: string; overwrite: boolean }): Promise<void> {
+    const content = Buffer.from(input.content, 'utf8').toString('base64');
     // A create-if-absent is not safe to repeat blindly: a lost answer may hide a write that happened.
-    const send = () => this.call({ method: 'POST', path: `${PATH}/import`, body, schema: anyBody, idempotent: input.overwrite });
+    return this.importCreatingParent({ path: input.path, format: 'AUTO', content, overwrite: input.overwrite }, input.overwrite);
+  }
+
+  /** An import whose parent folder is missing (404) gets the folder created and is sent once more. */
+  private async importCreatingParent(body: { path: string; overwrite: boolean } & Record<string, unknown>, idempotent: boolean): Promise<void> {
+    const send = () => this.call({ method: 'POST', path: `${PATH}/import`, body, schema: anyBody, idempotent });
     try {
       await send();
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      await this.mkdirs(parentOf(input.path));
+      await this.mkdirs(parentOf(body.path));
       await send();
     }
   }

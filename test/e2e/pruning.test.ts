@@ -3,35 +3,20 @@
  * in the workspace, pruning of what the desired state dropped, and the
  * guards that make a bad sync delete nothing.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/inventory/document.js';
 import type { Inventory } from '../../src/domain/inventory.js';
 import { useExampleAccount } from '../support/example-account.js';
+import { dropAcmeScientistsAndAssets } from '../support/example-edits.js';
 import { runCli } from '../support/harness.js';
 
 const example = useExampleAccount();
 const PROD = '1234567890123456';
-const ACME = 'customers/acme/customer.yaml';
 
 const writes = () => example.account.sim.requests.filter((r) => r.method !== 'GET');
 
-async function edit(file: string, change: (text: string) => string): Promise<void> {
-  const full = path.join(example.dir, file);
-  const before = await readFile(full, 'utf8');
-  const after = change(before);
-  expect(after).not.toBe(before);
-  await writeFile(full, after);
-}
-
-/** The text with each of the parts taken out (each must be there). */
-function without(text: string, ...parts: string[]): string {
-  return parts.reduce((rest, part) => {
-    expect(rest).toContain(part);
-    return rest.replace(part, '');
-  }, text);
-}
 
 /** The newest inventory generation in the simulated workspace, read the way the store reads it. */
 function storedInventory(): { generation: number; inventory: Inventory } {
@@ -71,18 +56,7 @@ describe('pruning', () => {
     state.createGroup({ displayName: 'customer-acme-interns' });
     state.uc.createSchema({ catalogName: 'customer_acme', name: 'scratch' });
 
-    await edit(ACME, (text) =>
-      without(
-        text,
-        '    scientists: { template: scientists }\n',
-        '      - { name: marketing, comment: Acme Corp marketing data }\n',
-        '        - on: { schema: customer_acme.marketing }\n          privileges: [USE_SCHEMA, SELECT]\n',
-        '        scientists: [READ_FILES]\n',
-        text.slice(text.indexOf('  warehouses:\n'), text.indexOf('  clusterPolicies:\n')),
-        text.slice(text.indexOf('  notebooks:\n')),
-      ),
-    );
-    await edit('customers/acme/roster.yaml', (text) => text.replace('personas: [scientists, analysts]', 'personas: [analysts]'));
+    await dropAcmeScientistsAndAssets(example.dir);
     const planned = await example.plan();
     expect(planned.stderr).toBe('');
     expect(planned.code).toBe(0);

@@ -58,7 +58,7 @@ export interface Config {
   readonly observeKinds: ReadonlySet<ActionKind>;
   /** `--mode=observe`: nothing at all is written, the inventory included. */
   readonly observeOnly: boolean;
-  /** The Workspace (by name) that keeps the inventory; default the first declared, by name. */
+  /** The Workspace (by name) that keeps the inventory; may be left out only when one is declared. */
   readonly inventoryWorkspace: string | undefined;
   /** Folder of the inventory in that workspace; `{me}` is onboarder's own user name or application id. */
   readonly inventoryPath: string;
@@ -283,8 +283,8 @@ Flags (each also an environment variable):
   --observe-kinds=K1,K2          ONBOARDER_OBSERVE_KINDS  observe only these kinds, e.g. notebooks,grants
   --allow-mass-delete            ONBOARDER_ALLOW_MASS_DELETE=true  confirm deletions over the budget (10 or 10% of the
                                                         inventory) or of a customer no longer declared at all
-  --inventory-workspace=NAME     ONBOARDER_INVENTORY_WORKSPACE  Workspace keeping the inventory (default: the first
-                                                        declared, by name; set it in production)
+  --inventory-workspace=NAME     ONBOARDER_INVENTORY_WORKSPACE  Workspace keeping the inventory (required when more
+                                                        than one is declared)
   --inventory-path=PATH          ONBOARDER_INVENTORY_PATH  its folder (default /Users/{me}/.onboarder/inventory)
   --simulator-port=N             ONBOARDER_SIMULATOR_PORT  demo: simulator port (default: a free one)
   --no-color                     NO_COLOR               plain output

@@ -8,13 +8,13 @@ import { createActionRunner } from './apply/runner.js';
 import { createUnityCatalogRunner } from './apply/unity-catalog.js';
 import { createWorkspaceAssetRunner } from './apply/workspace-assets.js';
 import type { Config } from './config.js';
-import { homeWorkspace, type DesiredState } from './domain/desired.js';
+import type { DesiredState } from './domain/desired.js';
 import { ConfigError } from './domain/errors.js';
-import { leavingObjects, ownedNames, type Inventory, type OwnedKind } from './domain/inventory.js';
 import type { ApiTelemetry } from './domain/telemetry.js';
 import { createDatabricks, type Databricks, type WorkspaceRef } from './live/databricks.js';
 import type { FamilyLimitsConfig } from './live/limiter.js';
-import { observeLiveState, type ObserveScope } from './live/observe.js';
+import { observeLiveState } from './live/observe.js';
+import { observeScope, workspaceRef } from './live/observe-scope.js';
 import type { RetryPolicy } from './live/retry.js';
 import type { InventoryPort, LivePort } from './loop/reconciler.js';
 import { createInventoryStore, type InventoryStore } from './inventory/store.js';
@@ -71,17 +71,21 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
 }
 
 /**
- * The inventory lives in one workspace: `--inventory-workspace`, else the
- * first declared Workspace by name. In `--mode=observe` it is read, never
- * written.
+ * The inventory lives in one workspace: `--inventory-workspace`, or the only
+ * declared Workspace. In `--mode=observe` it is read, never written.
  */
 function inventoryPort(databricks: Databricks, config: Config, logger: Logger): InventoryPort {
   const stores = new Map<string, InventoryStore>();
   // Who onboarder is does not change while it runs: /Me is asked once per workspace.
   const folders = new Map<string, string>();
   const storeFor = async (desired: DesiredState): Promise<InventoryStore> => {
-    const name = config.inventoryWorkspace ?? desired.workspaces.map((w) => w.name).sort()[0];
-    if (name === undefined || !desired.workspaces.some((w) => w.name === name)) {
+    // With one workspace it is that one; with more it must be named, so that adding a workspace never moves it.
+    const declared = desired.workspaces.map((w) => w.name);
+    if (config.inventoryWorkspace === undefined && declared.length > 1) {
+      throw new ConfigError(`${declared.length} workspaces are declared: set --inventory-workspace (ONBOARDER_INVENTORY_WORKSPACE) to the one that keeps the inventory`);
+    }
+    const name = config.inventoryWorkspace ?? declared[0];
+    if (name === undefined || !declared.includes(name)) {
       throw new ConfigError(`the inventory workspace ${name ?? '(none)'} is not a declared Workspace; set --inventory-workspace`);
     }
     const ref = workspaceRef(desired, name);
@@ -114,63 +118,6 @@ function inventoryPort(databricks: Databricks, config: Config, logger: Logger): 
   };
 }
 
-function observeScope(desired: DesiredState, inventory: Inventory): ObserveScope {
-  const ownedSchemas = [...ownedNames(inventory, 'schema').keys()];
-  // What the inventory owns and the desired state dropped is read too: pruning needs to know whether it exists.
-  const leaving = leavingObjects(desired, inventory);
-  const declaredCatalogs = new Set(desired.customers.flatMap((c) => (c.catalog ? [c.catalog.name.toLowerCase()] : [])));
-  const leavingNames = (kind: OwnedKind, workspace: string) => leaving.filter((o) => o.kind === kind && o.workspace === workspace).map((o) => o.name);
-  const leavingUnityCatalog = [...new Set(leaving.filter((o) => o.kind === 'catalog' || o.kind === 'external-location').map((o) => o.workspace!))].flatMap(
-    (via) => [
-      ...leavingNames('catalog', via)
-        .filter((name) => !declaredCatalogs.has(name.toLowerCase()))
-        .map((name) => ({
-          via: workspaceRef(desired, via),
-          catalog: { name, schemas: ownedSchemas.filter((s) => s.startsWith(`${name.toLowerCase()}.`)).map((s) => s.slice(name.length + 1)) },
-          externalLocations: [],
-        })),
-      ...(leavingNames('external-location', via).length > 0
-        ? [{ via: workspaceRef(desired, via), externalLocations: leavingNames('external-location', via) }]
-        : []),
-    ],
-  );
-  return {
-    workspaces: desired.workspaces.map((w) => workspaceRef(desired, w.name)),
-    managedGroupNames: desired.groups.map((g) => g.displayName),
-    unityCatalog: [
-      ...desired.customers
-        .filter((customer) => customer.catalog !== undefined || customer.externalLocations.length > 0)
-        .map((customer) => {
-          const catalog = customer.catalog;
-          const owned = catalog ? ownedSchemas.filter((fullName) => fullName.startsWith(`${catalog.name.toLowerCase()}.`)) : [];
-          return {
-            via: workspaceRef(desired, homeWorkspace(customer)),
-            ...(catalog
-              ? { catalog: { name: catalog.name, schemas: [...catalog.schemas.map((s) => s.name), ...owned.map((n) => n.slice(catalog.name.length + 1))] } }
-              : {}),
-            externalLocations: customer.externalLocations.map((l) => l.name),
-          };
-        }),
-      ...leavingUnityCatalog,
-    ],
-    workspaceAssets: desired.workspaces
-      .map((workspace) => {
-        const customers = desired.customers.filter((c) => c.workspaces.includes(workspace.name));
-        return {
-          workspace: workspaceRef(desired, workspace.name),
-          warehouses: [...customers.flatMap((c) => c.warehouses.map((w) => w.name)), ...leavingNames('warehouse', workspace.name)],
-          clusterPolicies: [...customers.flatMap((c) => c.clusterPolicies.map((p) => p.name)), ...leavingNames('cluster-policy', workspace.name)],
-          notebooks: [
-            ...customers.flatMap((c) => c.notebooks.map((n) => ({ path: n.path, language: n.language }))),
-            // The language only seeds the source hash, which a delete does not look at.
-            ...leavingNames('notebook', workspace.name).map((path) => ({ path, language: 'PYTHON' as const })),
-          ],
-        };
-      })
-      .filter((scope) => scope.warehouses.length + scope.clusterPolicies.length + scope.notebooks.length > 0),
-  };
-}
-
 /** Unity Catalog names a group by display name, a user by user name, a service principal by application id. */
 async function principalExists(databricks: Databricks, name: string): Promise<boolean> {
   const account = databricks.account;
@@ -182,11 +129,6 @@ async function principalExists(databricks: Databricks, name: string): Promise<bo
   return found.some((principal) => principal !== undefined);
 }
 
-function workspaceRef(desired: DesiredState, name: string): WorkspaceRef {
-  const workspace = desired.workspaces.find((w) => w.name === name);
-  if (!workspace) throw new Error(`workspace ${name} is not declared`);
-  return { name, workspaceId: workspace.workspaceId, ...(workspace.host ? { host: workspace.host } : {}) };
-}
 
 /** The identity runner's view of the clients. */
 function identityApi(databricks: Databricks, desired: DesiredState): IdentityApi {

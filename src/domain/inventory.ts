@@ -44,7 +44,8 @@ const WORKSPACE_KINDS: ReadonlySet<OwnedKind> = new Set(['warehouse', 'cluster-p
  * changes still owns (and never prunes) its catalog.
  */
 export function ownedKey(object: Pick<OwnedObject, 'kind' | 'name' | 'workspace'>): string {
-  const name = object.kind === 'notebook' ? object.name : object.name.toLowerCase();
+  // `/Workspace/x` and `/x` are one workspace object.
+  const name = object.kind === 'notebook' ? object.name.replace(/^\/Workspace(?=\/)/, '') : object.name.toLowerCase();
   return `${object.kind}|${WORKSPACE_KINDS.has(object.kind) ? (object.workspace ?? '') : ''}|${name}`;
 }
 
@@ -59,7 +60,10 @@ export function normaliseInventory(objects: readonly OwnedObject[]): Inventory {
 }
 
 export function sameInventory(a: Inventory, b: Inventory): boolean {
-  const keys = (inventory: Inventory) => normaliseInventory(inventory.objects).objects.map((o) => `${ownedKey(o)}|${o.customer}`).join('\n');
+  const keys = (inventory: Inventory) =>
+    normaliseInventory(inventory.objects)
+      .objects.map((o) => `${ownedKey(o)}|${o.customer}|${o.recordedAt ?? ''}`)
+      .join('\n');
   return keys(a) === keys(b);
 }
 

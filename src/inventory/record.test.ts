@@ -169,4 +169,11 @@ describe('nextInventory: record times', () => {
     expect(inventory.objects.find((o) => o.name === ANALYSTS.name)!.recordedAt).toBe(earlier.recordedAt);
     expect(inventory.objects.find((o) => o.kind === 'catalog')!.recordedAt).toBe(NOW.toISOString());
   });
+
+  it('stamps again an object whose create ran this pass (it may be missing from a lagging list)', () => {
+    const earlier = { ...ANALYSTS, recordedAt: '2026-11-01T00:00:00.000Z' };
+    const create = createAnalysts();
+    const inventory = nextInventory({ objects: [earlier] }, desired, planOf([create]), [ran(create, 'failed')], NOW);
+    expect(inventory.objects.find((o) => o.name === ANALYSTS.name)!.recordedAt).toBe(NOW.toISOString());
+  });
 });

@@ -40,7 +40,9 @@ export function nextInventory(previous: Inventory, desired: DesiredState, plan: 
     const key = ownedKey(object);
     const create = creates.get(key);
     const known = previousByKey.get(key);
-    if (!create || attempted.has(create.id)) objects.push({ ...object, recordedAt: known?.recordedAt ?? now.toISOString() });
+    // A create that ran restarts the clock: its object may be missing from a lagging list for a while.
+    if (create && attempted.has(create.id)) objects.push({ ...object, recordedAt: now.toISOString() });
+    else if (!create) objects.push({ ...object, recordedAt: known?.recordedAt ?? now.toISOString() });
     else if (known) objects.push(known);
   }
   const declared = new Set(objects.map(ownedKey));

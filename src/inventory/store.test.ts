@@ -55,6 +55,30 @@ describe('the inventory store', () => {
     expect(names(await store().load())).toEqual(['a']);
   });
 
+  it('writes the generation after a damaged newest one, not over it', async () => {
+    await store().save(inventoryOf(group('a')));
+    await store().save(inventoryOf(group('a'), group('b')));
+    ws.sim.state.workspaceObject(WORKSPACE_ID, `${FOLDER}/${inventoryFileName(2)}`)!.content = '{"trunc';
+    const s = store();
+    expect(names(await s.load())).toEqual(['a']);
+    await s.save(inventoryOf(group('a'), group('c')));
+    expect(generations()).toEqual([1, 2, 3].map(inventoryFileName));
+    expect(names(await store().load())).toEqual(['a', 'c']);
+  });
+
+  it("keeps a failed write's change for the next load, unless another writer wrote since", async () => {
+    const mine = store();
+    await mine.save(inventoryOf(group('a')));
+    ws.sim.faults.failNext(3, { status: 500, method: 'POST', pathIncludes: '/workspace/import' });
+    await expect(mine.save(inventoryOf(group('a'), group('made')))).rejects.toThrow(/500/);
+    mine.invalidate();
+    expect(names(await mine.load())).toEqual(['a', 'made']);
+    // Another leader writes meanwhile: the stale change must not be laid over its inventory.
+    await store().save(inventoryOf(group('theirs')));
+    mine.invalidate();
+    expect(names(await mine.load())).toEqual(['theirs']);
+  });
+
   it('refuses to start from nothing when no generation reads back whole', async () => {
     await store().save(inventoryOf(group('a')));
     ws.sim.state.workspaceObject(WORKSPACE_ID, `${FOLDER}/${inventoryFileName(1)}`)!.content = '{"trunc';

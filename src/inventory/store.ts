@@ -15,8 +15,10 @@
  * The inventory is read once and kept in memory; after a failed write it is
  * read again, since the failure may hide a write that happened. A write that
  * fails for good keeps its change in memory, laid over what the next load
- * reads, so a pass that could not record what it made does not forget it
- * (only a restart before the next successful write does).
+ * reads, so a pass that could not record what it made does not forget it;
+ * but only while nobody else has written a generation since (another leader,
+ * say): a change laid over an inventory it was not made against could claim
+ * an object that was released meanwhile, and then delete someone else's.
  */
 import type { Logger } from 'pino';
 import { ApiError } from '../domain/errors.js';
@@ -60,17 +62,22 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
   const keep = options.keep ?? 5;
   const clock = options.clock ?? (() => new Date());
   let current: StoredInventory | undefined;
-  let unsaved: InventoryChange | undefined;
+  /** A failed write's change, and the generation it was made against. */
+  let unsaved: { change: InventoryChange; base: number } | undefined;
+  /** The highest generation seen on disk, readable or not: the next write takes the one after it. */
+  let highest = 0;
 
   const generationsOnDisk = async (): Promise<number[]> => {
     const listed = (await files.list(folder)) ?? [];
-    return listed
+    const generations = listed
       .filter((o) => o.objectType === 'FILE')
       .flatMap((o) => {
         const match = INVENTORY_FILE.exec(o.path.slice(o.path.lastIndexOf('/') + 1));
         return match ? [Number(match[1])] : [];
       })
       .sort((a, b) => b - a);
+    highest = Math.max(highest, generations[0] ?? 0);
+    return generations;
   };
 
   /** The newest generation that reads back whole; generation 0 (empty) when there is none. */
@@ -93,7 +100,11 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
 
   const load = async (): Promise<Inventory> => {
     current ??= await readLatest();
-    return unsaved ? applyChange(current.inventory, unsaved) : current.inventory;
+    if (unsaved && highest !== unsaved.base) {
+      logger.warn({ generation: highest }, 'an unsaved inventory change is dropped: another writer has written since');
+      unsaved = undefined;
+    }
+    return unsaved ? applyChange(current.inventory, unsaved.change) : current.inventory;
   };
 
   const prune = async (latest: number): Promise<void> => {
@@ -117,7 +128,8 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
         unsaved = undefined;
         return;
       }
-      const stored: StoredInventory = { generation: base.generation + 1, inventory: wanted };
+      // After the highest generation on disk: a damaged newest one must not block every later write.
+      const stored: StoredInventory = { generation: Math.max(base.generation, highest) + 1, inventory: wanted };
       const text = serialiseInventory(stored, { ...meta, writtenAt: clock() });
       try {
         await files.importFile({ path: `${folder}/${inventoryFileName(stored.generation)}`, content: text, overwrite: false });
@@ -128,7 +140,8 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
         return;
       } catch (error) {
         current = undefined;
-        unsaved = delta;
+        // Kept against the generation it was made on, before the read below (which may fail too).
+        unsaved = { change: delta, base: Math.max(base.generation, highest) };
         const theirs = await readLatest();
         // The answer was lost but the write happened: what is stored is ours.
         if (theirs.generation === stored.generation && sameInventory(theirs.inventory, wanted)) {
@@ -137,7 +150,7 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
           return;
         }
         if (!worthRetrying(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-        if (theirs.generation >= stored.generation) {
+        if (highest >= stored.generation) {
           logger.warn({ generation: stored.generation }, 'inventory generation written by another writer meanwhile; merging and writing the next');
         }
         base = theirs;

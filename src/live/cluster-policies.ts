@@ -62,7 +62,8 @@ export class ClusterPolicies {
   }
 
   delete(policyId: string): Promise<void> {
-    return ignoreNotFound(this.call({ method: 'POST', path: `${PATH}/delete`, body: { policy_id: policyId }, schema: anyBody }));
+    // A POST, but repeating it is harmless: one that finds the policy gone counts as done.
+    return ignoreNotFound(this.call({ method: 'POST', path: `${PATH}/delete`, body: { policy_id: policyId }, schema: anyBody, idempotent: true }));
   }
 }
 

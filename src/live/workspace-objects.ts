@@ -99,7 +99,8 @@ export class WorkspaceObjects {
   }
 
   delete(path: string): Promise<void> {
-    return ignoreNotFound(this.call({ method: 'POST', path: `${PATH}/delete`, body: { path, recursive: false }, schema: anyBody }));
+    // A POST, but repeating it is harmless: one that finds the path gone counts as done.
+    return ignoreNotFound(this.call({ method: 'POST', path: `${PATH}/delete`, body: { path, recursive: false }, schema: anyBody, idempotent: true }));
   }
 }
 

@@ -224,6 +224,7 @@ export function createController(options: ControllerOptions): Controller {
       options.metrics.setLeader(isLeader());
       options.leadership?.onChange((leader) => {
         options.metrics.setLeader(leader);
+        if (!leader) options.metrics.clearFailures();
         log.warn({ leader }, leader ? 'became the leader: writing from now on' : 'lost leadership: no more writes');
         if (leader) trigger('became leader');
       });

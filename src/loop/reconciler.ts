@@ -9,7 +9,7 @@ import type { ActionRunner, ApplyReport } from '../apply/executor.js';
 import { executePlan } from '../apply/executor.js';
 import type { DesiredState } from '../domain/desired.js';
 import { DesiredStateError } from '../domain/errors.js';
-import { EMPTY_INVENTORY, sameInventory, type Inventory } from '../domain/inventory.js';
+import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import { nextInventory } from '../inventory/record.js';
 import type { LiveState } from '../domain/live.js';
 import type { Action, Plan } from '../domain/plan.js';
@@ -92,9 +92,10 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
       ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
       ...(options.holdReason ? { holdReason: options.holdReason } : {}),
     });
-    deps.metrics?.recordFailures(report.results);
+    deps.metrics?.recordFailures(plan, report.results);
     const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
-    if (deps.inventory && !sameInventory(inventory, next)) {
+    // Always offered: the store writes only when it differs from what is stored (which a failed write left behind).
+    if (deps.inventory) {
       try {
         await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});
       } catch (error) {
@@ -110,7 +111,11 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
   }
 }
 
-/** The actions ran, but what they created is not recorded yet: the next pass records it (it recomputes from live state). */
+/**
+ * The actions ran, but the inventory was not written. The store keeps the
+ * change in memory for the next pass's write; what is declared and exists is
+ * recorded again by any later pass anyway.
+ */
 export class InventoryWriteError extends Error {
   readonly code = 'INVENTORY_WRITE_FAILED';
   constructor(cause: unknown) {

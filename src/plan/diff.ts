@@ -4,7 +4,7 @@
  */
 import { protectedGroupPatterns, type DesiredState } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
-import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
+import { EMPTY_INVENTORY, leavingObjects, type Inventory } from '../domain/inventory.js';
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { compareActions } from './order.js';
@@ -29,21 +29,36 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
   const inventory = options.inventory ?? EMPTY_INVENTORY;
   const identity = diffIdentity(desired, live, options);
   const identityActionIds = new Set(identity.map((action) => action.id));
-  const unityCatalog = diffUnityCatalog(desired, live, { inventory, identityActionIds });
-  const assets = diffWorkspaceAssets(desired, live, { identityActionIds, inventory });
   const pruned = diffPrune(desired, live, inventory, options.now ?? Number.POSITIVE_INFINITY);
   const declaredCustomers = new Set(desired.customers.map((c) => c.name));
-  const guarded = guardDeletions([...identity, ...unityCatalog.actions, ...assets, ...pruned.actions], {
-    inventorySize: inventory.objects.length,
-    vanishedCustomers: [...new Set(inventory.objects.map((o) => o.customer))].filter((c) => !declaredCustomers.has(c)),
-    ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
-  });
+  const guard = (actions: Action[]) =>
+    guardDeletions(actions, {
+      inventorySize: inventory.objects.length,
+      // A customer counts as vanished only when this plan would delete something of it.
+      vanishedCustomers: [
+        ...new Set(actions.filter((a) => a.change === 'delete' && a.customer !== null && !declaredCustomers.has(a.customer)).map((a) => a.customer!)),
+      ],
+      ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
+    });
+  const assetsAndGrants = (holdLeavingGroups: boolean) => {
+    // Held: the groups leaving keep their grants and permissions too, so a blocked plan takes nothing away.
+    const held = holdLeavingGroups ? new Set(leavingObjects(desired, inventory).filter((o) => o.kind === 'group').map((o) => o.name.toLowerCase())) : undefined;
+    const unityCatalog = diffUnityCatalog(desired, live, { inventory, identityActionIds, ...(held ? { heldPrincipals: held } : {}) });
+    const assets = diffWorkspaceAssets(desired, live, { identityActionIds, ...(held ? {} : { inventory }) });
+    return { unityCatalog, actions: [...identity, ...unityCatalog.actions, ...assets, ...pruned.actions] };
+  };
+  let planned = assetsAndGrants(false);
+  let guarded = guard(planned.actions);
+  if (guarded.blocked) {
+    planned = assetsAndGrants(true);
+    guarded = guard(planned.actions);
+  }
   const actions = observe(guarded.actions, options.observeKinds).sort(compareActions);
   assertNoProtectedTargets(actions, protectedGroupPatterns(desired));
   return {
     actions,
     summary: summarize(actions),
-    issues: unityCatalog.issues,
+    issues: planned.unityCatalog.issues,
     ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}),
     ...(pruned.released.length > 0 ? { released: pruned.released } : {}),
   };

@@ -25,6 +25,8 @@ import { compare, isDefined, pick } from './values.js';
 
 export interface UnityCatalogDiffOptions {
   inventory: Inventory;
+  /** Principals (lower-cased) whose grants stay as they are: groups leaving while the plan's deletions are blocked. */
+  heldPrincipals?: ReadonlySet<string>;
   /** Ids of the identity actions in the same plan: grants to a group created by the plan wait for it. */
   identityActionIds: ReadonlySet<string>;
 }
@@ -325,7 +327,8 @@ function grantTarget(securable: SecurableRef, label: string, createdBy: string |
 function diffGrants(context: Context, customer: DesiredCustomer, target: GrantTarget, via: string): void {
   const authoritative = customer.grantsMode === 'authoritative';
   const controller = context.live.controllerPrincipal?.toLowerCase();
-  const untouchable = (key: string) => key === controller || isProtectedGroup(key, context.protectedPatterns);
+  const untouchable = (key: string) =>
+    key === controller || isProtectedGroup(key, context.protectedPatterns) || context.options.heldPrincipals?.has(key) === true;
   const live = new Map((target.live ?? []).map((a) => [a.principal.toLowerCase(), a]));
   const changes: PrivilegeDelta[] = [];
   const details: string[] = [];

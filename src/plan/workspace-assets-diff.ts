@@ -151,17 +151,20 @@ function diffNotebook(context: Context, notebook: DesiredNotebook): void {
   let createdBy: string | undefined;
   if (!live || stale) {
     createdBy = notebookLive ? undefined : id;
+    const occupied = live?.occupiedBy;
     context.actions.push({
       id,
       kind: 'notebook',
-      change: live ? 'update' : 'create',
+      change: notebookLive ? 'update' : 'create',
       customer: context.customer.name,
       target: `${notebook.path} @ ${workspace}`,
-      before: live ? { language: live.language ?? null, sha256: live.contentHash.slice(0, 12) } : null,
+      before: notebookLive ? { language: notebookLive.language ?? null, sha256: notebookLive.contentHash.slice(0, 12) } : null,
       after: { source: notebook.sourceFile, language: notebook.language, sha256: hash.slice(0, 12) },
       details: [],
       dependsOn: [],
-      status: 'pending',
+      // Whoever put a folder or file there owns it: it is reported, never overwritten.
+      status: occupied ? 'reported' : 'pending',
+      ...(occupied ? { reason: `the path holds a ${occupied.toLowerCase()} onboarder did not make; move it, or choose another path` } : {}),
       op: { type: 'importNotebook', workspace, path: notebook.path, language: notebook.language, content: notebook.content },
     });
   }

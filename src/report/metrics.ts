@@ -4,7 +4,7 @@
  */
 import client from 'prom-client';
 import type { ActionResult } from '../apply/executor.js';
-import type { Plan } from '../domain/plan.js';
+import type { Action, Plan } from '../domain/plan.js';
 import type { ApiFamily, ApiTelemetry } from '../domain/telemetry.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -37,6 +37,7 @@ export function createMetrics() {
     labelNames: ['customer', 'kind', 'error_code'] as const,
     ...register,
   });
+  const failing = new Map<string, Map<string, number>>();
   const reconciles = new client.Counter({
     name: 'onboarder_reconcile_total',
     help: 'Reconcile passes by result (success, error, rejected).',
@@ -120,13 +121,38 @@ export function createMetrics() {
       if (result.outcome === 'skipped') return;
       actions.inc({ kind: result.action.kind, change: result.action.change, result: result.outcome === 'succeeded' ? 'success' : 'error' });
     },
-    /** Replaces the per-customer failure gauge with the failures of one applied pass. */
-    recordFailures(results: readonly ActionResult[]) {
-      customerFailures.reset();
+    /**
+     * The per-customer failure gauge after one applied pass. A customer whose
+     * actions ran, or that has nothing left to do, shows this pass's failures
+     * (none: it recovered); one whose actions were held out (backoff) keeps
+     * what it showed, so its alert does not flicker while it waits.
+     */
+    recordFailures(plan: Plan, results: readonly ActionResult[]) {
+      const customerOf = (action: Action) => action.customer ?? 'account';
+      const ran = new Set(results.filter((r) => r.outcome !== 'skipped').map((r) => customerOf(r.action)));
+      const pending = new Set(plan.actions.filter((a) => a.status === 'pending').map(customerOf));
+      for (const customer of [...failing.keys()]) if (ran.has(customer) || !pending.has(customer)) failing.delete(customer);
       for (const result of results) {
         if (result.outcome !== 'failed') continue;
-        customerFailures.inc({ customer: result.action.customer ?? 'account', kind: result.action.kind, error_code: result.errorCode ?? 'UNKNOWN' });
+        const customer = customerOf(result.action);
+        if (!ran.has(customer)) continue;
+        const series = failing.get(customer) ?? new Map<string, number>();
+        const key = `${result.action.kind}\u0000${result.errorCode ?? 'UNKNOWN'}`;
+        series.set(key, (series.get(key) ?? 0) + 1);
+        failing.set(customer, series);
       }
+      customerFailures.reset();
+      for (const [customer, series] of failing) {
+        for (const [key, count] of series) {
+          const [kind, errorCode] = key.split('\u0000') as [string, string];
+          customerFailures.set({ customer, kind, error_code: errorCode }, count);
+        }
+      }
+    },
+    /** A follower applies nothing: what it showed as the leader is no longer news. */
+    clearFailures() {
+      failing.clear();
+      customerFailures.reset();
     },
     recordReconcile(result: 'success' | 'error' | 'rejected', seconds: number, now: Date = new Date()) {
       reconciles.inc({ result });

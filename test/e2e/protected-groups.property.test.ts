@@ -122,9 +122,18 @@ describe('protected groups live', () => {
           }
           const dir = await writeEstate(estate.files);
           const before = protectedSnapshot(sim);
+          /** No write names a protected group, by id in its path or by name in its body. */
+          const expectNoWriteNamesThem = () => {
+            const naming = sim.requests
+              .filter((r) => r.method !== 'GET')
+              .filter((r) => protectedIds.some((id) => r.path.split('/').includes(id)) || strings(safeJson(r.body)).some((s) => isProtectedGroup(s)));
+            expect(naming.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+          };
+          sim.clearRequests();
           const first = await runCli(['apply', dir], account.env);
           expect(first.code, first.stdout + first.stderr).toBe(0);
           expect(protectedSnapshot(sim)).toBe(before);
+          expectNoWriteNamesThem();
 
           // A grant to a protected group on a declared, authoritative catalog: drift onboarder must not "repair".
           const catalog = estate.customers.find((c) => c.catalog && c.grants === 'authoritative')?.catalog;
@@ -147,11 +156,7 @@ describe('protected groups live', () => {
           }
           expect((await runCli(['apply', dir], account.env)).code).toBe(0);
           expect(protectedSnapshot(sim)).toBe(held);
-          const writes = sim.requests.filter((r) => r.method !== 'GET');
-          const naming = writes.filter((r) =>
-            protectedIds.some((id) => r.path.split('/').includes(id)) || strings(safeJson(r.body)).some((s) => isProtectedGroup(s)),
-          );
-          expect(naming.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+          expectNoWriteNamesThem();
         } finally {
           await account.close();
         }

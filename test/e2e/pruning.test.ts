@@ -3,7 +3,7 @@
  * in the workspace, pruning of what the desired state dropped, and the
  * guards that make a bad sync delete nothing.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/inventory/document.js';
@@ -45,6 +45,20 @@ describe('the inventory', () => {
     expect((await example.apply()).code).toBe(0);
     expect(writes()).toEqual([]);
     expect(storedInventory().generation).toBe(first.generation);
+  });
+});
+
+describe('the inventory workspace', () => {
+  it('must be named once more than one workspace is declared, so adding one never moves the inventory', async () => {
+    await writeFile(
+      path.join(example.dir, 'workspaces/dev.yaml'),
+      'apiVersion: onboarder/v1\nkind: Workspace\nmetadata: { name: dev }\nspec: { workspaceId: "2234567890123456" }\n',
+    );
+    const { ONBOARDER_INVENTORY_WORKSPACE: _named, ...unnamed } = example.account.env;
+    const run = await runCli(['plan', example.dir], unnamed);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/2 workspaces are declared: set --inventory-workspace \(ONBOARDER_INVENTORY_WORKSPACE\)/);
+    expect((await runCli(['plan', example.dir, '--inventory-workspace=nope'], unnamed)).stderr).toMatch(/the inventory workspace nope is not a declared Workspace/);
   });
 });
 

@@ -62,6 +62,8 @@ export async function startSimulatedAccount(
     DATABRICKS_HOST: url,
     ONBOARDER_LOG_LEVEL: 'debug',
     ONBOARDER_RATE_LIMITS: 'none',
+    // Named, as production must when more than one workspace is declared (the random estates declare two).
+    ONBOARDER_INVENTORY_WORKSPACE: 'prod',
     ...credentials,
   };
   return { sim, url, env, close: () => sim.close() };

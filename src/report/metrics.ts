@@ -27,7 +27,7 @@ export function createMetrics() {
   // Beyond the contract's table: why a plan deleted nothing.
   const deletionsBlocked = new client.Gauge({
     name: 'onboarder_deletions_blocked',
-    help: 'Deletions the last plan held back because they exceeded the deletion budget (0 when none).',
+    help: 'Deletions the last plan held back: over the deletion budget, or of a customer no longer declared (0 when none).',
     ...register,
   });
   // Beyond the contract's table: which customer is failing, and why, so one customer's trouble is visible on its own.

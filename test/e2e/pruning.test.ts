@@ -89,7 +89,7 @@ describe('pruning', () => {
     expect(state.findWarehouse(PROD, 'customer-globex-bi')).toBeDefined();
     expect(owned('group')).not.toContain('customer-acme-scientists');
     expect(owned('warehouse')).toEqual(['customer-globex-bi']);
-    // Deletes run after every create and update, children first: the notebook before the group.
+    // Deletes run after every create and update, in reverse dependency order: the group last.
     const order = applied.stdout.split('\n').filter((line) => /^\s+done\s+-/.test(line));
     expect(order.at(-1)).toMatch(/group\s+customer-acme-scientists/);
     expect((await example.plan('--detailed-exitcode')).code).toBe(0);

@@ -184,4 +184,13 @@ describe('workspace assets against converged workspaces', () => {
     // Without the inventory, neither group is onboarder's business.
     expect(assetActions(example, state)).toEqual([]);
   });
+
+  it("leaves protected groups' entries alone, even when a hand-edited inventory claims one", () => {
+    const assets = convergedAssets(example);
+    const warehouse = assets.prod!.warehouses.find((w) => w.name === 'customer-acme-analytics')!;
+    warehouse.acl.push({ kind: 'group', principal: 'admins', level: 'CAN_MANAGE' }, { kind: 'group', principal: 'users-clone-2', level: 'CAN_USE' });
+    const inventory = { objects: [{ kind: 'group' as const, name: 'users-clone-2', customer: 'acme' }] };
+    const actions = diff(example, live(assets), { principals: 'create', inventory }).actions;
+    expect(actions.filter((a) => a.kind === 'permissions')).toEqual([]);
+  });
 });

@@ -78,5 +78,11 @@ describe('a blocked plan', () => {
     const plan = diff(example, live(), { principals: 'create', inventory, allowMassDelete: true });
     expect(plan.pruneBlocked).toBeUndefined();
     expect(touching(plan)).toEqual(['pending grants:catalog customer_acme', 'pending permissions:warehouse customer-acme-analytics @ prod']);
+    // The group's delete waits for both: a failed revocation keeps the group.
+    expect(plan.actions.find((a) => a.id === `group:${LEAVING}`)!.dependsOn).toEqual(
+      expect.arrayContaining(['grants:catalog customer_acme', 'permissions:warehouse customer-acme-analytics @ prod']),
+    );
+    // Only those: another customer's failing permissions must not hold Acme's group back.
+    expect(plan.actions.find((a) => a.id === `group:${LEAVING}`)!.dependsOn.filter((id) => id.includes('globex'))).toEqual([]);
   });
 });

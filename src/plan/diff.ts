@@ -53,7 +53,7 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
     planned = assetsAndGrants(true);
     guarded = guard(planned.actions);
   }
-  const actions = observe(guarded.actions, options.observeKinds).sort(compareActions);
+  const actions = observe(groupDeletesAfterAccess(guarded.actions), options.observeKinds).sort(compareActions);
   assertNoProtectedTargets(actions, protectedGroupPatterns(desired));
   return {
     actions,
@@ -62,6 +62,27 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
     ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}),
     ...(pruned.released.length > 0 ? { released: pruned.released } : {}),
   };
+}
+
+/**
+ * A group leaves only after its grants and object permissions are gone: its
+ * delete waits for every grants and permissions action that names it, so a
+ * failed revocation keeps the group (and says so) instead of leaving the
+ * entry behind a deleted principal.
+ */
+function groupDeletesAfterAccess(actions: Action[]): Action[] {
+  /** Whether the action takes something from the group: a grant it revokes, or an entry it holds now (`before`). */
+  const takesFrom = (action: Action, name: string): boolean => {
+    if (action.op.type === 'updateGrants') return action.op.changes.some((c) => c.principal.toLowerCase() === name && c.remove.length > 0);
+    if (action.op.type === 'setPermissions') return Object.keys(action.before ?? {}).some((group) => group.toLowerCase() === name);
+    return false;
+  };
+  return actions.map((action) => {
+    if (action.op.type !== 'deleteGroup') return action;
+    const name = action.op.displayName.toLowerCase();
+    const before = actions.filter((a) => takesFrom(a, name)).map((a) => a.id);
+    return before.length === 0 ? action : { ...action, dependsOn: [...new Set([...action.dependsOn, ...before])].sort() };
+  });
 }
 
 /** Observed kinds keep their drift in the plan, as `observed`: shown and counted, never executed. */

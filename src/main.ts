@@ -8,7 +8,7 @@ import { COMMANDS, parseConfig, USAGE, type Config } from './config.js';
 import { desiredStateJsonSchema } from './desired/json-schema.js';
 import { loadDesiredState } from './desired/load.js';
 import type { DesiredState } from './domain/desired.js';
-import { ApiError, ConfigError, DesiredStateError, formatIssue } from './domain/errors.js';
+import { ConfigError, DesiredStateError, formatIssue, stableCode } from './domain/errors.js';
 import { planHasChanges } from './domain/plan.js';
 import { connectLive } from './connect.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
@@ -124,13 +124,8 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
 export function describeError(error: unknown): string {
   if (error instanceof DesiredStateError) return error.issues.map(formatIssue).join('\n');
   // Errors of ours carry a stable code and a message written for the operator; a stack is for the unexpected.
-  if (error instanceof ConfigError || error instanceof ApiError || hasCode(error)) return error.message;
+  if (error instanceof Error && (error instanceof ConfigError || stableCode(error) !== undefined)) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-function hasCode(error: unknown): error is Error & { code: string } {
-  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^[A-Z_]+$/.test(code);
 }
 
 function count(n: number, noun: string): string {

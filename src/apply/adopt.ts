@@ -5,14 +5,7 @@
  * looks the object up and adopts it. A retry after a crash or a timeout
  * therefore never makes a duplicate.
  */
-import { ApiError } from '../domain/errors.js';
-
-export function mayAlreadyExist(error: unknown): boolean {
-  return (
-    error instanceof ApiError &&
-    (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode) || /already exists/i.test(error.details.apiMessage))
-  );
-}
+import { mayAlreadyExist } from '../domain/errors.js';
 
 /** `adopted` tells the caller to set the declared fields the create would have set. */
 export async function createOrAdopt<T>(

@@ -4,7 +4,7 @@
  * so other customers proceed.
  */
 import type { Logger } from 'pino';
-import { ApiError } from '../domain/errors.js';
+import { stableCode } from '../domain/errors.js';
 import type { Action, Plan } from '../domain/plan.js';
 import { waveOf } from '../plan/order.js';
 
@@ -79,7 +79,7 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
           record({ action, outcome: 'succeeded', seconds });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          const errorCode = codeOf(error);
+          const errorCode = stableCode(error) ?? 'UNKNOWN';
           log.error({ change: action.change, kind: action.kind, target: action.target, errorCode, err: message }, 'action failed');
           record({ action, outcome: 'failed', error: message, errorCode, seconds: clock() - started });
         }
@@ -97,13 +97,6 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
     failed: results.filter((r) => r.outcome === 'failed').length,
     skipped: results.filter((r) => r.outcome === 'skipped').length,
   };
-}
-
-/** The API's error_code, an error of ours with a code, or UNKNOWN: few values, fit for a metric label. */
-function codeOf(error: unknown): string {
-  if (error instanceof ApiError) return error.errorCode;
-  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : 'UNKNOWN';
 }
 
 function waves(actions: Action[]): Action[][] {

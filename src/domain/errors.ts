@@ -93,3 +93,27 @@ export class ApiError extends Error {
     return this.details.retryable;
   }
 }
+
+/**
+ * The stable code of an error: an API error's `error_code`, or the
+ * UPPER_SNAKE `code` our own errors (and Node's system errors) carry;
+ * undefined for anything else. Few values, fit for a metric label, and a
+ * sign the message was written for the operator.
+ */
+export function stableCode(error: unknown): string | undefined {
+  if (error instanceof ApiError) return error.errorCode;
+  const code: unknown = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}
+
+/**
+ * A create (or create-if-absent write) that failed this way may have found,
+ * or made, the object: a 409, an `*_ALREADY_EXISTS` code, a service that
+ * says so in its message (cluster policies), or no answer at all.
+ */
+export function mayAlreadyExist(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode) || /already exists/i.test(error.details.apiMessage))
+  );
+}

@@ -75,7 +75,7 @@ export function parseInventory(text: string, expectedGeneration: number): { ok: 
 }
 
 /** The fields of an owned object, in one order, without absent ones. */
-function storedObject(o: { [K in keyof OwnedObject]: OwnedObject[K] | undefined } & Pick<OwnedObject, 'kind' | 'name' | 'customer'>): OwnedObject {
+function storedObject(o: OwnedObject | z.infer<typeof ownedObject>): OwnedObject {
   return {
     kind: o.kind,
     name: o.name,

@@ -21,7 +21,7 @@
  * an object that was released meanwhile, and then delete someone else's.
  */
 import type { Logger } from 'pino';
-import { ApiError } from '../domain/errors.js';
+import { ApiError, mayAlreadyExist } from '../domain/errors.js';
 import { EMPTY_INVENTORY, normaliseInventory, ownedKey, sameInventory, type Inventory } from '../domain/inventory.js';
 import type { WorkspaceObjects } from '../live/workspace-objects.js';
 import { INVENTORY_FILE, inventoryFileName, parseInventory, serialiseInventory, type StoredInventory } from './document.js';
@@ -162,10 +162,9 @@ export function createInventoryStore(options: InventoryStoreOptions): InventoryS
   return { folder, load, save, invalidate: () => (current = undefined) };
 }
 
-/** Another writer took the generation, or the service or the connection failed: read again and retry. */
+/** Another writer took the generation (or the answer was lost), or the service failed: read again and retry. */
 function worthRetrying(error: unknown): boolean {
-  if (!(error instanceof ApiError)) return false;
-  return error.status === 409 || /ALREADY_EXISTS/.test(error.errorCode) || error.details.retryable || error.status === 0 || error.status >= 500;
+  return mayAlreadyExist(error) || (error instanceof ApiError && (error.details.retryable || error.status >= 500));
 }
 
 interface InventoryChange {

@@ -1,20 +1,11 @@
 // Promise: a plan whose deletions are blocked takes nothing away either: the groups leaving keep their grants and permissions.
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDesiredState } from '../desired/load.js';
-import type { DesiredState } from '../domain/desired.js';
-import { formatIssue } from '../domain/errors.js';
+import { describe, expect, it } from 'vitest';
+import { loadExampleState } from '../../test/support/example-state.js';
 import type { Inventory } from '../domain/inventory.js';
 import { emptyUnityCatalog, securableKey, type LiveState } from '../domain/live.js';
 import { diff } from './diff.js';
 
-const EXAMPLE_DIR = fileURLToPath(new URL('../../desired-state', import.meta.url));
-let example: DesiredState;
-beforeAll(async () => {
-  const loaded = await loadDesiredState(EXAMPLE_DIR);
-  if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  example = loaded.state;
-});
+const example = await loadExampleState();
 
 const LEAVING = 'customer-acme-retired';
 /** The retired persona's group holds a grant on Acme's catalog and a level on Acme's warehouse. */

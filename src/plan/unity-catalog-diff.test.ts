@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDesiredState } from '../desired/load.js';
+import { describe, expect, it } from 'vitest';
+import { loadExampleState } from '../../test/support/example-state.js';
 import { homeWorkspace, type DesiredState } from '../domain/desired.js';
 import { formatIssue } from '../domain/errors.js';
 import type { Inventory } from '../domain/inventory.js';
@@ -12,14 +11,7 @@ import { waveOf } from './order.js';
 const UC_KINDS = new Set(['catalog', 'schema', 'catalog-bindings', 'catalog-isolation', 'external-location', 'grants']);
 const PROD = '1234567890123456';
 
-const EXAMPLE_DIR = fileURLToPath(new URL('../../desired-state', import.meta.url));
-
-let example: DesiredState;
-beforeAll(async () => {
-  const loaded = await loadDesiredState(EXAMPLE_DIR);
-  if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  example = loaded.state;
-});
+const example = await loadExampleState();
 
 /** Unity Catalog exactly as `desired` declares it (plus the `default` schema every catalog gets). */
 function convergedUnityCatalog(desired: DesiredState): LiveUnityCatalog {

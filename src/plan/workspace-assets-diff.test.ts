@@ -1,24 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDesiredState } from '../desired/load.js';
+import { describe, expect, it } from 'vitest';
+import { loadExampleState } from '../../test/support/example-state.js';
 import type { DesiredState } from '../domain/desired.js';
-import { formatIssue } from '../domain/errors.js';
 import { emptyUnityCatalog, type LiveState, type LiveWorkspaceAssets } from '../domain/live.js';
 import { notebookHash } from '../domain/notebook.js';
 import type { Action } from '../domain/plan.js';
 import { diff } from './diff.js';
 import { waveOf } from './order.js';
 
-const EXAMPLE_DIR = fileURLToPath(new URL('../../desired-state', import.meta.url));
 const ASSET_KINDS = new Set(['warehouse', 'cluster-policy', 'notebook', 'permissions']);
 const OWNER = { kind: 'servicePrincipal' as const, principal: 'onboarder-app-id', level: 'IS_OWNER' };
 
-let example: DesiredState;
-beforeAll(async () => {
-  const loaded = await loadDesiredState(EXAMPLE_DIR);
-  if (!loaded.ok) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  example = loaded.state;
-});
+const example = await loadExampleState();
 
 /** Every workspace exactly as `desired` declares it, plus what onboarder does not manage (owners, a person). */
 function convergedAssets(desired: DesiredState): Record<string, LiveWorkspaceAssets> {

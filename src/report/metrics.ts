@@ -37,7 +37,8 @@ export function createMetrics() {
     labelNames: ['customer', 'kind', 'error_code'] as const,
     ...register,
   });
-  const failing = new Map<string, Map<string, number>>();
+  /** The failed results each customer shows, from the last pass that ran its actions. */
+  const failing = new Map<string, ActionResult[]>();
   const reconciles = new client.Counter({
     name: 'onboarder_reconcile_total',
     help: 'Reconcile passes by result (success, error, rejected).',
@@ -133,20 +134,11 @@ export function createMetrics() {
       const pending = new Set(plan.actions.filter((a) => a.status === 'pending').map(customerOf));
       for (const customer of [...failing.keys()]) if (ran.has(customer) || !pending.has(customer)) failing.delete(customer);
       for (const result of results) {
-        if (result.outcome !== 'failed') continue;
-        const customer = customerOf(result.action);
-        if (!ran.has(customer)) continue;
-        const series = failing.get(customer) ?? new Map<string, number>();
-        const key = `${result.action.kind}\u0000${result.errorCode ?? 'UNKNOWN'}`;
-        series.set(key, (series.get(key) ?? 0) + 1);
-        failing.set(customer, series);
+        if (result.outcome === 'failed') failing.set(customerOf(result.action), [...(failing.get(customerOf(result.action)) ?? []), result]);
       }
       customerFailures.reset();
-      for (const [customer, series] of failing) {
-        for (const [key, count] of series) {
-          const [kind, errorCode] = key.split('\u0000') as [string, string];
-          customerFailures.set({ customer, kind, error_code: errorCode }, count);
-        }
+      for (const [customer, failures] of failing) {
+        for (const { action, errorCode } of failures) customerFailures.inc({ customer, kind: action.kind, error_code: errorCode ?? 'UNKNOWN' });
       }
     },
     /** A follower applies nothing: what it showed as the leader is no longer news. */

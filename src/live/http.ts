@@ -3,6 +3,7 @@
  * auth headers, the retry policy, rate limiting, response validation and
  * error mapping live here, so the per-family modules only describe requests.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -74,8 +75,8 @@ export interface DatabricksHttpOptions {
   keepAliveTimeoutMs?: number;
   connectionsPerOrigin?: number;
   userAgent?: string;
-  /** Injected so tests need no fake timers. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Injected so tests need no fake timers; resolves early (never rejects) when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   /** Wall clock in ms, for Retry-After dates and the retry budget. */
   now?: () => number;
@@ -92,10 +93,12 @@ export class DatabricksHttp {
   private readonly telemetry: ApiTelemetry;
   private readonly limiter: FamilyLimiter;
   private readonly policy: RetryPolicy;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly userAgent: string;
+  /** The signal of the command or pass a request belongs to (see withSignal). */
+  private readonly cancellation = new AsyncLocalStorage<AbortSignal>();
 
   constructor(options: DatabricksHttpOptions) {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -110,13 +113,24 @@ export class DatabricksHttp {
     this.telemetry = options.telemetry ?? noTelemetry;
     this.limiter = options.limiter ?? new FamilyLimiter();
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : {}).catch(() => undefined));
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? 'onboarder/0.1';
   }
 
+  /**
+   * Runs `fn` so that every request it makes, however deep in the clients,
+   * stops when `signal` aborts: no new attempt, no retry, the one in flight
+   * cancelled. A scope instead of a parameter on some forty client methods:
+   * the signal belongs to the command or the pass, not to any one call.
+   */
+  withSignal<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    return this.cancellation.run(signal, fn);
+  }
+
   async request<T>(req: ApiRequest<T>): Promise<T> {
+    const signal = this.cancellation.getStore();
     const url = buildUrl(req.baseUrl, req.path, req.query);
     assertSafeUrl(url, `${req.family} URL`);
     const idempotent = req.idempotent ?? req.method !== 'POST';
@@ -124,15 +138,20 @@ export class DatabricksHttp {
     const started = this.now();
 
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw abortedError(req, signal);
       // Per attempt, so a token refreshed during a long backoff is picked up.
       const token = req.auth ? await req.auth.token() : undefined;
       const headers = this.headers(req, token, contentType);
       const secrets = [...(req.secrets ?? []), ...(token ? [token] : []), ...authorizationValues(req.headers)];
       const result = await this.limiter.schedule(
         req.family,
-        () => this.attempt(req, url, headers, payload, idempotent, secrets, attempt),
-        { write: req.method !== 'GET', scope: url.origin },
-      );
+        () => this.attempt(req, url, headers, payload, idempotent, secrets, attempt, signal),
+        { write: req.method !== 'GET', scope: url.origin, ...(signal ? { signal } : {}) },
+      ).catch((error: unknown) => {
+        // p-queue rejects a queued task whose signal aborted.
+        if (signal?.aborted) throw abortedError(req, signal);
+        throw error;
+      });
       if (result.ok) return result.value;
 
       const { error } = result;
@@ -155,7 +174,7 @@ export class DatabricksHttp {
         },
         'retrying Databricks request',
       );
-      await this.sleep(wait);
+      await this.sleep(wait, signal);
     }
   }
 
@@ -180,6 +199,7 @@ export class DatabricksHttp {
     idempotent: boolean,
     secrets: string[],
     attempt: number,
+    signal: AbortSignal | undefined,
   ): Promise<AttemptResult<T>> {
     const { family, method, path } = req;
     const t0 = performance.now();
@@ -187,12 +207,13 @@ export class DatabricksHttp {
     let text: string;
     let retryAfterHeader: string | string[] | undefined;
     try {
-      const res = await undiciRequest(url, { method, headers, body: payload ?? null, dispatcher: this.agent });
+      const res = await undiciRequest(url, { method, headers, body: payload ?? null, dispatcher: this.agent, signal: signal ?? null });
       status = res.statusCode;
       retryAfterHeader = res.headers['retry-after'];
       // Always drain the body, or the keep-alive socket cannot be reused.
       text = await res.body.text();
     } catch (cause) {
+      if (signal?.aborted) return { ok: false, error: abortedError(req, signal), outcome: { kind: 'transport', code: 'ABORTED' } };
       const code = transportCode(cause);
       const seconds = (performance.now() - t0) / 1000;
       this.telemetry.requestFinished({ family, method, code, seconds });
@@ -305,6 +326,13 @@ export function keepInt64AsStrings(text: string, fields: readonly string[] | und
     out = out.replace(new RegExp(`(?<!\\\\)"${key}"(\\s*):(\\s*)(-?\\d+)(?=\\s*[,}\\]])`, 'g'), `"${field}"$1:$2"$3"`);
   }
   return out;
+}
+
+/** The command or pass this request belonged to was stopped: not a service failure, never retried. */
+function abortedError(req: ApiRequest<unknown>, signal: AbortSignal): ApiError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the command or pass was stopped';
+  return new ApiError({ family: req.family, method: req.method, path: req.path, status: 0, errorCode: 'ABORTED', apiMessage: why, retryable: false });
 }
 
 function invalidResponse(req: ApiRequest<unknown>, status: number, apiMessage: string): ApiError {

@@ -57,6 +57,8 @@ export interface ScheduleOptions {
   write?: boolean;
   /** The scope the limit applies to, e.g. the request's origin. */
   scope?: string;
+  /** A task still queued when this aborts is dropped (its promise rejects). */
+  signal?: AbortSignal;
 }
 
 /** After throttling, concurrency steps back up by one per this many ms without another 429. */
@@ -90,7 +92,8 @@ export class FamilyLimiter {
   }
 
   schedule<T>(family: ApiFamily, fn: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
-    return this.queue(family, options.write ?? false, options.scope ?? '').add(fn);
+    const queue = this.queue(family, options.write ?? false, options.scope ?? '');
+    return queue.add(fn, options.signal ? { signal: options.signal } : {});
   }
 
   /**

@@ -1,23 +1,38 @@
 /**
  * Rules about one Customer: its references (workspaces, templates, personas,
  * declared securables), protected groups, and the values the schema cannot
- * judge alone (cluster counts, auto-stop, notebook sources).
+ * judge alone (cluster counts, auto-stop, tag counts once the customer's tags
+ * are merged in, notebook sources and their import size).
  */
 import { issueAt, type DesiredStateIssue } from '../domain/errors.js';
 import { DEFAULT_PROTECTED_GROUPS, isProtectedGroup } from '../domain/identity.js';
 import { rejectedKey, type ValidDocument } from './documents.js';
-import { notebookSourcePath } from './notebook-source.js';
+import { notebookSourcePath, type NotebookSources } from './notebook-source.js';
 import { issueAtPath, type DocumentPath } from './parse.js';
-import { usesCatalog } from './placeholders.js';
+import { substitute, usesCatalog } from './placeholders.js';
 import { isPrivilegeValidOn, securableLabel } from './privileges.js';
-import { describeLocation, type DocumentIndex, type ResolvedGrant, type ResolvedPersona } from './resolve.js';
+import {
+  describeLocation,
+  placeholderValuesOf,
+  type DocumentIndex,
+  type ResolvedGrant,
+  type ResolvedPersona,
+} from './resolve.js';
+import {
+  base64ImportBytes,
+  CLUSTER_CUSTOM_TAGS,
+  NOTEBOOK_IMPORT_BASE64_BYTES,
+  overLimitMessage,
+  SQL_WAREHOUSE_TAGS,
+  type ServiceLimit,
+} from './service-limits.js';
 import { checkPersonaFields, duplicateNames, invalidPrivilege } from './field-rules.js';
 
 export function checkCustomer(
   customer: ValidDocument<'Customer'>,
   personas: readonly ResolvedPersona[],
   index: DocumentIndex,
-  notebookSources: ReadonlyMap<string, string>,
+  notebookSources: NotebookSources,
 ): DesiredStateIssue[] {
   const { spec, parsed } = customer;
   const issues: DesiredStateIssue[] = [];
@@ -99,23 +114,59 @@ export function checkCustomer(
     if (autoStop !== undefined && autoStop > 0 && autoStop < 10) {
       report([...at, 'autoStopMins'], `must be 0 (never stop) or at least 10, got ${autoStop}`);
     }
+    const own = Object.keys(warehouse.tags ?? {});
+    issues.push(...checkTagCount(customer, `warehouse "${warehouse.name}"`, [...at, 'tags'], own, SQL_WAREHOUSE_TAGS));
+  });
+
+  (spec.clusterPolicies ?? []).forEach((policy, position) => {
+    // Every cluster under the policy carries the tags it fixes: its own custom_tags.* and the customer's, forced in.
+    const own = Object.keys(policy.definition).flatMap((key) => (key.startsWith('custom_tags.') ? [key.slice('custom_tags.'.length)] : []));
+    const at = ['spec', 'clusterPolicies', position, 'definition'];
+    issues.push(...checkTagCount(customer, `cluster policy "${policy.name}"`, at, own, CLUSTER_CUSTOM_TAGS));
   });
 
   (spec.notebooks ?? []).forEach((notebook, position) => {
     const at = ['spec', 'notebooks', position];
     const source = notebookSourcePath(notebook.source);
-    const content = 'path' in source ? notebookSources.get(source.path) : undefined;
+    const content = 'path' in source ? notebookSources.texts.get(source.path) : undefined;
+    const problem = 'path' in source ? notebookSources.problems.get(source.path) : undefined;
     if ('error' in source) report([...at, 'source'], source.error);
+    else if (problem !== undefined) report([...at, 'source'], `notebook source "${source.path}" ${problem}`);
     else if (content === undefined) {
       report([...at, 'source'], `notebook source "${source.path}" not found under the desired-state root`);
     } else if (catalog === undefined && usesCatalog(content)) {
       report([...at, 'source'], `"${source.path}" uses \${catalog} but customer "${customer.name}" declares no catalog`);
+    } else {
+      // Measured on what import sends: the substituted source, UTF-8, base64-encoded.
+      const importBytes = base64ImportBytes(substitute(content, placeholderValuesOf(customer)));
+      if (importBytes > NOTEBOOK_IMPORT_BASE64_BYTES.max) {
+        const message = `notebook source "${source.path}" is too large to import: base64-encoded it ${overLimitMessage(NOTEBOOK_IMPORT_BASE64_BYTES, importBytes, 'bytes')}`;
+        report([...at, 'source'], message);
+      }
     }
     for (const persona of Object.keys(notebook.levels ?? {})) {
       if (!personaNames.has(persona)) report([...at, 'levels', persona], unknownPersona(persona), true);
     }
   });
   return issues;
+}
+
+/**
+ * The custom tags an object ends up with are its own plus the customer's; over
+ * the service's count, the issue points at the object's own tags when it has
+ * some, else at the customer's.
+ */
+function checkTagCount(
+  customer: ValidDocument<'Customer'>,
+  object: string,
+  ownTagsPath: DocumentPath,
+  ownKeys: readonly string[],
+  limit: ServiceLimit,
+): DesiredStateIssue[] {
+  const count = new Set([...Object.keys(customer.spec.tags ?? {}), ...ownKeys]).size;
+  if (count <= limit.max) return [];
+  const message = `${object} would carry its own and the customer's custom tags: ${overLimitMessage(limit, count, 'tags')}`;
+  return [issueAtPath(customer.parsed, ownKeys.length > 0 ? ownTagsPath : ['spec', 'tags'], message)];
 }
 
 /** Grants may only name the customer's own catalog, its declared schemas and its declared locations. */

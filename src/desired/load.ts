@@ -13,7 +13,7 @@ import { validateDocuments, type AnyValidDocument } from './documents.js';
 import { expandDesiredState } from './expand.js';
 import { compareStrings, findYamlFiles, parseYamlFiles } from './parse.js';
 import { indexDocuments } from './resolve.js';
-import { notebookSourcePath } from './notebook-source.js';
+import { decodeNotebookSource, notebookSourcePath, type NotebookSources } from './notebook-source.js';
 import { checkRules } from './rules.js';
 
 export type LoadResult =
@@ -60,10 +60,10 @@ export function loadDesiredStateFromFiles(files: Readonly<Record<string, string>
     if (YAML_FILE.test(file) && !file.split('/').some((segment) => segment.startsWith('.'))) yamlFiles.set(file, content);
   }
   const documents = validate(yamlFiles);
-  const notebookSources = new Map<string, string>();
+  const notebookSources = emptySources();
   for (const source of referencedSources(documents.documents)) {
     const content = files[source];
-    if (content !== undefined) notebookSources.set(source, content);
+    if (content !== undefined) addSource(notebookSources, source, content);
   }
   return finish(root, yamlFiles, documents, notebookSources, []);
 }
@@ -90,7 +90,7 @@ function finish(
   root: string,
   yamlFiles: ReadonlyMap<string, string>,
   validated: Validated,
-  notebookSources: ReadonlyMap<string, string>,
+  notebookSources: NotebookSources,
   readIssues: readonly DesiredStateIssue[],
 ): LoadResult {
   if (validated.documentCount === 0 && readIssues.length === 0) {
@@ -100,8 +100,8 @@ function finish(
   const { index, issues: duplicateIssues } = indexDocuments(validated.documents, validated.rejected);
   const issues = [...readIssues, ...validated.issues, ...duplicateIssues, ...checkRules({ index, notebookSources })];
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
-  const state = expandDesiredState({ index, notebookSources });
-  const hashed = new Map([...yamlFiles, ...notebookSources]);
+  const state = expandDesiredState({ index, notebookSources: notebookSources.texts });
+  const hashed = new Map([...yamlFiles, ...notebookSources.texts]);
   return { ok: true, state, files: [...hashed.keys()].sort(compareStrings), contentHash: contentHash(hashed) };
 }
 
@@ -128,9 +128,19 @@ function referencedSources(documents: readonly AnyValidDocument[]): string[] {
   return [...sources].sort(compareStrings);
 }
 
-/** Reads the sources that exist as files inside the root; a missing one is reported by the rules. */
-async function readNotebookSources(root: string, sources: readonly string[]): Promise<Map<string, string>> {
-  const contents = new Map<string, string>();
+function emptySources(): NotebookSources & { texts: Map<string, string>; problems: Map<string, string> } {
+  return { texts: new Map(), problems: new Map() };
+}
+
+function addSource(sources: ReturnType<typeof emptySources>, source: string, content: string | Uint8Array): void {
+  const decoded = decodeNotebookSource(content);
+  if ('text' in decoded) sources.texts.set(source, decoded.text);
+  else sources.problems.set(source, decoded.error);
+}
+
+/** Reads the sources that exist as files inside the root; a missing or binary one is reported by the rules. */
+async function readNotebookSources(root: string, sources: readonly string[]): Promise<NotebookSources> {
+  const contents = emptySources();
   if (sources.length === 0) return contents;
   const realRoot = await realpath(root);
   for (const source of sources) {
@@ -140,7 +150,7 @@ async function readNotebookSources(root: string, sources: readonly string[]): Pr
       const relative = path.relative(realRoot, real);
       if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
       if (!(await stat(real)).isFile()) continue;
-      contents.set(source, await readFile(real, 'utf8'));
+      addSource(contents, source, await readFile(real));
     } catch {
       // Missing or unreadable: left out, and reported as missing by the rules.
     }

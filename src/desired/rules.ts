@@ -8,13 +8,14 @@ import { checkCollisions } from './collisions.js';
 import { checkCustomer } from './customer-rules.js';
 import { rejectedKey, type ValidDocument } from './documents.js';
 import { checkEntitlementList, checkPersonaFields, duplicateNames } from './field-rules.js';
+import type { NotebookSources } from './notebook-source.js';
 import { issueAtPath } from './parse.js';
 import { resolvePersonas, type DocumentIndex, type ResolvedPersona } from './resolve.js';
 
 export interface RuleInput {
   index: DocumentIndex;
-  /** Notebook sources that could be read: normalised relative path -> content. */
-  notebookSources: ReadonlyMap<string, string>;
+  /** Notebook sources found under the root, by normalised relative path. */
+  notebookSources: NotebookSources;
 }
 
 export function checkRules({ index, notebookSources }: RuleInput): DesiredStateIssue[] {

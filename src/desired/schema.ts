@@ -7,6 +7,14 @@
  */
 import { z } from 'zod';
 import { ENTITLEMENTS } from '../domain/identity.js';
+import {
+  CLUSTER_POLICY_NAME,
+  characterCount,
+  overLimitMessage,
+  SQL_WAREHOUSE_NAME,
+  UNITY_CATALOG_NAME,
+  type ServiceLimit,
+} from './service-limits.js';
 
 export const API_VERSION = 'onboarder/v1';
 export const KINDS = ['Workspace', 'PersonaTemplate', 'Customer', 'Roster'] as const;
@@ -36,11 +44,20 @@ const NAME_PATTERN = /^[a-z0-9-]+$/;
 const UC_NAME_PATTERN = /^[a-z0-9_]+$/;
 const PRIVILEGE_PATTERN = /^[A-Z]+(?:[_ ][A-Z]+)*$/;
 
+/** A string no longer than a service limit, refused with a message naming the limit; editors see maxLength. */
+function limited(text: z.ZodString, limit: ServiceLimit) {
+  return text
+    .refine((value) => characterCount(value) <= limit.max, {
+      error: (issue) => overLimitMessage(limit, characterCount(String(issue.input))),
+    })
+    .meta({ maxLength: limit.max });
+}
+
 const objectName = z
   .string()
   .regex(NAME_PATTERN, { error: 'must be lower-case letters, digits and "-"' })
   .describe('Name: lower-case letters, digits and "-".');
-const ucName = z.string().regex(UC_NAME_PATTERN, { error: 'must be lower-case letters, digits and "_"' });
+const ucName = limited(z.string().regex(UC_NAME_PATTERN, { error: 'must be lower-case letters, digits and "_"' }), UNITY_CATALOG_NAME);
 const nonEmpty = z.string().min(1, { error: 'must not be empty' });
 
 const entitlement = z.enum(ENTITLEMENTS);
@@ -117,7 +134,7 @@ const externalLocation = z.strictObject({
 });
 
 const warehouse = z.strictObject({
-  name: nonEmpty.max(99),
+  name: limited(nonEmpty, SQL_WAREHOUSE_NAME),
   size: z.enum(WAREHOUSE_SIZES),
   minClusters: z.int().min(1).max(30).optional().describe('Default 1.'),
   maxClusters: z.int().min(1).max(40).optional().describe('Default minClusters.'),
@@ -128,12 +145,43 @@ const warehouse = z.strictObject({
 
 const policyRule = z.looseObject({ type: z.enum(POLICY_RULE_TYPES) });
 const clusterPolicy = z.strictObject({
-  name: nonEmpty.max(100),
+  name: limited(nonEmpty, CLUSTER_POLICY_NAME),
   definition: z.record(nonEmpty, policyRule).describe('Policy definition; the customer tags are forced in.'),
 });
 
+const WORKSPACE_PATH_EXAMPLE = 'must be an absolute workspace path such as /Workspace/x';
+
+/**
+ * Why the workspace API would refuse `path` (or resolve it somewhere other
+ * than the plan says), or undefined: it must be absolute, and `.`, `..` and
+ * empty segments would name another object than the one the inventory and
+ * the diff key on. Control characters have no place in a path anyone types.
+ */
+export function workspacePathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return WORKSPACE_PATH_EXAMPLE;
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f]/.exec(path);
+  if (control) {
+    const codePoint = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    return `${WORKSPACE_PATH_EXAMPLE}, without control characters (found U+${codePoint})`;
+  }
+  const segments = path.slice(1).split('/');
+  const bad = segments.findIndex((segment) => segment === '' || segment === '.' || segment === '..');
+  if (bad === -1) return undefined;
+  const what = segments[bad] === '' ? 'is empty' : `is "${segments[bad]}"`;
+  return `${WORKSPACE_PATH_EXAMPLE}; segment ${bad + 1} ${what} (no empty, "." or ".." segments)`;
+}
+
+const workspacePath = z
+  .string()
+  .check((ctx) => {
+    const problem = workspacePathProblem(ctx.value);
+    if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  })
+  .meta({ pattern: '^(?:/(?!\\.\\.?(?:/|$))[^/\\u0000-\\u001f\\u007f]+)+$' });
+
 const notebook = z.strictObject({
-  path: z.string().regex(/^\/(?:[^/]+\/)*[^/]+$/, { error: 'must be an absolute workspace path such as /Workspace/x' }),
+  path: workspacePath,
   source: nonEmpty.describe('File relative to the desired-state root; ${customer} and ${catalog} are substituted.'),
   language: z.enum(NOTEBOOK_LANGUAGES),
   levels: z.record(objectName, z.enum(NOTEBOOK_LEVELS)).optional().describe('Persona -> level, overriding templates.'),

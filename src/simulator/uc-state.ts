@@ -457,11 +457,21 @@ function setText(record: { comment?: string }, field: 'comment', value: string |
   if (value === '') delete record[field];
   else record[field] = value;
 }
-/** UC names may not contain dots, spaces, slashes or control characters. */
+/**
+ * UC names may not contain dots, spaces, slashes or control characters, and
+ * "cannot exceed 255 characters" (docs.databricks.com data-governance/
+ * unity-catalog/requirements, "Securable object naming requirements").
+ */
+const MAX_NAME_CHARACTERS = 255;
 function checkName(kind: string, name: string): string {
   // eslint-disable-next-line no-control-regex
   if (name === '' || /[.\s/\u0000-\u001f\u007f]/.test(name)) {
     throw new SimulatorStateError('INVALID', `Invalid ${kind} name '${name}'.`, 'INVALID_PARAMETER_VALUE');
+  }
+  const length = [...name].length;
+  if (length > MAX_NAME_CHARACTERS) {
+    const message = `Invalid ${kind} name: ${length} characters, the maximum is ${MAX_NAME_CHARACTERS}.`;
+    throw new SimulatorStateError('INVALID', message, 'INVALID_PARAMETER_VALUE');
   }
   return name.toLowerCase();
 }

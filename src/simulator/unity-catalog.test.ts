@@ -85,6 +85,12 @@ describe('catalogs', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.error_code).toBe('INVALID_PARAMETER_VALUE');
     }
+    // At most 255 characters: the boundary is created, one more is refused.
+    expect((await uc('POST', 'catalogs', { name: 'n'.repeat(255) })).status).toBe(200);
+    const tooLong = await uc('POST', 'catalogs', { name: 'n'.repeat(256) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('maximum is 255') });
+    expect((await uc('POST', 'schemas', { catalog_name: 'main', name: 's'.repeat(256) })).status).toBe(400);
     const malformed = await uc('POST', 'catalogs', '{not json');
     expect(malformed.status).toBe(400);
     expect((await uc('GET', 'catalogs/Main')).body.name).toBe('main');

@@ -140,8 +140,8 @@ export function checkCustomer(
       // Measured on what import sends: the substituted source, UTF-8, base64-encoded.
       const importBytes = base64ImportBytes(substitute(content, placeholderValuesOf(customer)));
       if (importBytes > NOTEBOOK_IMPORT_BASE64_BYTES.max) {
-        const message = `notebook source "${source.path}" is too large to import: base64-encoded it ${overLimitMessage(NOTEBOOK_IMPORT_BASE64_BYTES, importBytes, 'bytes')}`;
-        report([...at, 'source'], message);
+        const limit = overLimitMessage(NOTEBOOK_IMPORT_BASE64_BYTES, importBytes, 'bytes');
+        report([...at, 'source'], `notebook source "${source.path}" is too large to import: its base64 encoding ${limit}`);
       }
     }
     for (const persona of Object.keys(notebook.levels ?? {})) {

@@ -151,7 +151,7 @@ describe('notebook import size (10 MiB of base64, as sent)', () => {
 
   it('refuses one byte more, at the source', () => {
     expect(withSource('x'.repeat(limitBytes + 1))).toEqual([
-      'customers/acme.yaml:8:35: spec.notebooks[0].source: notebook source "nb.py" is too large to import: base64-encoded it ' +
+      'customers/acme.yaml:8:35: spec.notebooks[0].source: notebook source "nb.py" is too large to import: its base64 encoding ' +
         `must be at most ${NOTEBOOK_IMPORT_BASE64_BYTES.max} bytes (the workspace import size limit), got ${NOTEBOOK_IMPORT_BASE64_BYTES.max + 4}`,
     ]);
   });

@@ -40,6 +40,7 @@ const METRIC_TABLE: Record<string, { type: 'counter' | 'gauge' | 'histogram'; la
 /** onboarder's own metrics beyond the contract, documented in the README: alerts may use them too. */
 const OWN_METRICS: Record<string, { type: 'counter' | 'gauge' | 'histogram'; labels: string[] }> = {
   onboarder_deletions_blocked: { type: 'gauge', labels: [] },
+  onboarder_membership_removals_blocked: { type: 'gauge', labels: [] },
   onboarder_customer_failed_actions: { type: 'gauge', labels: ['customer', 'kind', 'error_code'] },
 };
 const KNOWN_METRICS = { ...METRIC_TABLE, ...OWN_METRICS };

@@ -181,7 +181,8 @@ export type Readable = Record<string, string | number | boolean | string[] | nul
  * - `observed`: would be executed, but its kind is observed only (`--mode=observe`, `--observe-kinds`).
  * - `waiting`: cannot be executed yet (e.g. a user the identity provider has not provisioned).
  * - `reported`: drift that onboarder reports but does not own (e.g. an IdP group's membership).
- * - `blocked`: a deletion held back because the plan deletes more than the budget allows.
+ * - `blocked`: held back by a guard until `--allow-mass-delete` confirms it: a deletion over the budget
+ *   (or of a customer no longer declared), or membership removals that would empty a group (membership-guard).
  */
 export type ActionStatus = 'pending' | 'observed' | 'waiting' | 'reported' | 'blocked';
 
@@ -232,7 +233,7 @@ export interface PlanSummary {
   delete: number;
   waiting: number;
   reported: number;
-  /** Deletions held back by the deletion budget. */
+  /** Actions held back by a guard: deletions, and groups' held membership removals (one action per group). */
   blocked: number;
 }
 
@@ -248,6 +249,8 @@ export interface Plan {
   issues: DesiredStateIssue[];
   /** Set when the plan's deletions are held back (over budget, or a customer vanished): then it deletes nothing. */
   pruneBlocked?: PruneBlock;
+  /** Set when membership removals are held back (a group would lose more than half of its members). */
+  membershipRemovalsBlocked?: MembershipHold;
   /**
    * Owned objects that left the desired state and need no delete: already
    * gone, or not onboarder's to delete (a group an identity provider
@@ -261,6 +264,14 @@ export interface PruneBlock {
   budget: number;
   /** Customers the inventory knows that the desired state no longer declares. */
   vanishedCustomers?: string[];
+  reason: string;
+}
+
+export interface MembershipHold {
+  /** The removals held, over every group. */
+  removals: number;
+  /** Per group: its members now and the removals held. */
+  groups: { group: string; customer: string | null; members: number; removals: number }[];
   reason: string;
 }
 

@@ -191,6 +191,7 @@ export function createController(options: ControllerOptions): Controller {
       // An item whose actions all went through (or that had nothing to do) is healthy again.
       for (const item of [...backoff.keys()]) if (!failedItems.has(item) && due(item)) backoff.delete(item);
       if (failedItems.size > 0) passLog.warn({ backingOff: [...failedItems].sort() }, 'failed items back off');
+      const membershipHeld = result.plan.membershipRemovalsBlocked;
       lastReconcile = {
         id: reconcileId,
         startedAt,
@@ -199,6 +200,7 @@ export function createController(options: ControllerOptions): Controller {
         summary: result.plan.summary,
         failed: report?.failed ?? 0,
         ...(result.plan.pruneBlocked ? { deletionsBlocked: result.plan.pruneBlocked.reason } : {}),
+        ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

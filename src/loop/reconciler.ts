@@ -64,6 +64,10 @@ export async function planPass(desired: DesiredState, deps: ReconcileDeps): Prom
     const { reason, ...block } = plan.pruneBlocked;
     deps.logger.warn({ ...block }, `deletions blocked, the plan deletes nothing: ${reason}`);
   }
+  if (plan.membershipRemovalsBlocked) {
+    const { reason, ...held } = plan.membershipRemovalsBlocked;
+    deps.logger.warn({ ...held }, `membership removals blocked, those members stay: ${reason}`);
+  }
   deps.metrics?.recordPlan(plan);
   deps.logger.info({ ...plan.summary }, 'plan computed');
   return { plan, live, inventory };

@@ -7,6 +7,7 @@ import type { LiveState } from '../domain/live.js';
 import { EMPTY_INVENTORY, leavingObjects, type Inventory } from '../domain/inventory.js';
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
+import { guardMembershipLoss } from './membership-guard.js';
 import { compareActions } from './order.js';
 import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
@@ -19,7 +20,7 @@ export interface DiffOptions extends IdentityDiffOptions {
   observeKinds?: ReadonlySet<ActionKind>;
   /** What onboarder owns (earlier applied revisions declared it): only those objects may be deleted. Default: nothing. */
   inventory?: Inventory;
-  /** `--allow-mass-delete`: lift the deletion budget for this plan. */
+  /** `--allow-mass-delete`: lift the deletion budget and the membership-loss guard for this plan. */
   allowMassDelete?: boolean;
   /** Epoch milliseconds, for the age of inventory records (an input, so the diff stays pure); default: every record counts as old. */
   now?: number;
@@ -27,7 +28,12 @@ export interface DiffOptions extends IdentityDiffOptions {
 
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
   const inventory = options.inventory ?? EMPTY_INVENTORY;
-  const identity = diffIdentity(desired, live, options);
+  // Guarded before anything is planned on top: the other diffs depend only on the identity actions that remain.
+  const membership = guardMembershipLoss(diffIdentity(desired, live, options), {
+    liveGroups: live.groups,
+    ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
+  });
+  const identity = membership.actions;
   const identityActionIds = new Set(identity.map((action) => action.id));
   const pruned = diffPrune(desired, live, inventory, options.now ?? Number.POSITIVE_INFINITY);
   const declaredCustomers = new Set(desired.customers.map((c) => c.name));
@@ -60,6 +66,7 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
     summary: summarize(actions),
     issues: planned.unityCatalog.issues,
     ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}),
+    ...(membership.held ? { membershipRemovalsBlocked: membership.held } : {}),
     ...(pruned.released.length > 0 ? { released: pruned.released } : {}),
   };
 }

@@ -231,6 +231,25 @@ describe('the controller HTTP server', () => {
     expect(page.body).not.toMatch(/<link\b/);
   });
 
+  it('tells blocked deletions and held membership removals apart', () => {
+    const page = statusPage({
+      ...idle,
+      lastReconcile: {
+        id: 'abc123',
+        startedAt: new Date('2026-12-02T10:01:00Z'),
+        finishedAt: new Date('2026-12-02T10:01:01Z'),
+        result: 'success',
+        // 12 deletions and 2 groups' held removals: 14 blocked actions.
+        summary: { create: 0, update: 0, delete: 0, waiting: 0, reported: 0, blocked: 14 },
+        failed: 0,
+        deletionsBlocked: 'deletion blocked: 12 deletions exceed the budget',
+        membershipRemovalsBlocked: { removals: 7, groups: ['customer-acme-analysts', 'customer-acme-engineers'], reason: 'membership removals blocked: <why>' },
+      },
+    });
+    expect(page).toContain('12 deletions blocked</span> deletion blocked: 12 deletions exceed the budget');
+    expect(page).toContain('7 membership removals blocked</span> membership removals blocked: &lt;why&gt;');
+  });
+
   it('shows an empty status plainly', () => {
     const page = statusPage(idle);
     expect(page).toContain('No valid revision loaded yet.');

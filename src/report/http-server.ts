@@ -30,6 +30,8 @@ export interface ControllerStatus {
     error?: string;
     /** Why the plan deleted nothing (the deletion budget, or a customer no longer declared). */
     deletionsBlocked?: string;
+    /** Why members were kept (a persona group would lose more than half of its members): the removals held, the groups, the reason. */
+    membershipRemovalsBlocked?: { removals: number; groups: string[]; reason: string };
   } | null;
   /** The pending actions of the last plan. */
   drift: { customer: string; kind: string; change: string; target: string }[];

@@ -30,6 +30,12 @@ export function createMetrics() {
     help: 'Deletions the last plan held back: over the deletion budget, or of a customer no longer declared (0 when none).',
     ...register,
   });
+  // Beyond the contract's table: why a plan took nobody's membership away.
+  const membershipRemovalsBlocked = new client.Gauge({
+    name: 'onboarder_membership_removals_blocked',
+    help: 'Membership removals the last plan held back: a persona group would lose more than half of its members (0 when none).',
+    ...register,
+  });
   // Beyond the contract's table: which customer is failing, and why, so one customer's trouble is visible on its own.
   const customerFailures = new client.Gauge({
     name: 'onboarder_customer_failed_actions',
@@ -112,6 +118,7 @@ export function createMetrics() {
     /** Replaces the drift gauge with the plan's pending actions (what apply would change). */
     recordPlan(plan: Plan) {
       deletionsBlocked.set(plan.pruneBlocked?.deletes ?? 0);
+      membershipRemovalsBlocked.set(plan.membershipRemovalsBlocked?.removals ?? 0);
       drift.reset();
       for (const action of plan.actions) {
         if (action.status === 'reported') continue;

@@ -66,6 +66,11 @@ export function summaryLine(plan: Plan): string {
     const why = block.deletes > block.budget ? `budget ${block.budget}` : `customer ${(block.vanishedCustomers ?? []).join(', ')} no longer declared`;
     text += ` ${block.deletes} deletions BLOCKED (${why}; --allow-mass-delete to confirm).`;
   }
+  const membership = plan.membershipRemovalsBlocked;
+  if (membership) {
+    const groups = membership.groups.map((g) => `${g.group} ${g.removals} of ${g.members}`).join(', ');
+    text += ` ${membership.removals} membership removals BLOCKED (${groups}; --allow-mass-delete to confirm).`;
+  }
   return text;
 }
 

@@ -81,7 +81,12 @@ function reconcileSection(last: ControllerStatus['lastReconcile']): string {
   const tone = last.result === 'success' ? 'ok' : 'bad';
   const { create, update, delete: remove, waiting, reported, blocked } = last.summary;
   const seconds = (last.finishedAt.getTime() - last.startedAt.getTime()) / 1000;
-  const held = last.deletionsBlocked === undefined ? '' : `\n<p>${badge(`${blocked} deletions blocked`, 'warn')} ${escapeHtml(last.deletionsBlocked)}</p>`;
+  const membership = last.membershipRemovalsBlocked;
+  // `blocked` counts every held action; a held membership is one action per group, not a deletion.
+  const heldMemberships = membership?.groups.length ?? 0;
+  const held =
+    (last.deletionsBlocked === undefined ? '' : `\n<p>${badge(`${blocked - heldMemberships} deletions blocked`, 'warn')} ${escapeHtml(last.deletionsBlocked)}</p>`) +
+    (membership === undefined ? '' : `\n<p>${badge(`${membership.removals} membership removals blocked`, 'warn')} ${escapeHtml(membership.reason)}</p>`);
   return `<h2>Last reconcile</h2>
 <p>${badge(last.result, tone)} Revision <code>${escapeHtml(last.id)}</code>, started ${time(last.startedAt)}, took ${escapeHtml(seconds.toFixed(1))}s</p>
 <table>

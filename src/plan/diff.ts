@@ -31,6 +31,7 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
   // Guarded before anything is planned on top: the other diffs depend only on the identity actions that remain.
   const membership = guardMembershipLoss(diffIdentity(desired, live, options), {
     liveGroups: live.groups,
+    groupCustomers: new Map(desired.groups.map((g) => [g.displayName.toLowerCase(), g.customer])),
     ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
   });
   const identity = membership.actions;

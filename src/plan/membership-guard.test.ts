@@ -10,7 +10,7 @@ const user = (n: number): PrincipalHandle => ({ type: 'user', userName: `u${n}@a
 const users = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => user(from + i));
 
 /** The membership action the identity diff makes for a group of `members` users, adding and removing some. */
-function membership(members: number, change: { add?: PrincipalHandle[]; remove?: PrincipalHandle[] }): { action: Action; liveGroups: { id: string; members: string[] }[] } {
+function membership(members: number, change: { add?: PrincipalHandle[]; remove?: PrincipalHandle[] }): { action: Action; liveGroups: { id: string; displayName: string; members: string[] }[] } {
   const add = change.add ?? [];
   const remove = change.remove ?? [];
   const before = users(0, members).map((u) => (u.type === 'user' ? u.userName : ''));
@@ -27,7 +27,7 @@ function membership(members: number, change: { add?: PrincipalHandle[]; remove?:
     status: 'pending',
     op: { type: 'patchMembers', group: { type: 'group', displayName: GROUP, id: 'g1' }, add, remove },
   };
-  return { action, liveGroups: [{ id: 'g1', members: users(0, members).map((u) => u.id!) }] };
+  return { action, liveGroups: [{ id: 'g1', displayName: GROUP, members: users(0, members).map((u) => u.id!) }] };
 }
 
 const held = (members: number, removals: number) => {
@@ -87,6 +87,24 @@ describe('a held membership action', () => {
     // Additions are never held.
     const { action: joining, liveGroups: small } = membership(3, { add: users(10, 20) });
     expect(guardMembershipLoss([joining], { liveGroups: small })).toEqual({ actions: [joining] });
+  });
+});
+
+describe('the customer-wide rule', () => {
+  it('holds the removals from small groups when the customer as a whole would lose more than half of its memberships', () => {
+    const { action, liveGroups } = membership(1, { remove: users(0, 1) });
+    const other = { id: 'g2', displayName: 'customer-acme-auditors', members: ['u8', 'u9'] };
+    const otherAction: Action = { ...action, id: 'membership:customer-acme-auditors', target: 'customer-acme-auditors', op: { type: 'patchMembers', group: { type: 'group', displayName: other.displayName, id: 'g2' }, add: [], remove: [user(8), user(9)] } };
+    const groupCustomers = new Map([[GROUP.toLowerCase(), 'acme'], ['customer-acme-auditors', 'acme']]);
+    // 3 of the customer's 3 memberships: every removal is held, though each group is below the per-group floor.
+    const held = guardMembershipLoss([action, otherAction], { liveGroups: [...liveGroups, other], groupCustomers });
+    expect(held.held?.removals).toBe(3);
+    expect(held.actions.every((a) => a.status === 'blocked')).toBe(true);
+    // Without the customer map (or with a bigger customer), the same small groups change hands freely.
+    expect(guardMembershipLoss([action, otherAction], { liveGroups: [...liveGroups, other] }).held).toBeUndefined();
+    const big = { id: 'g3', displayName: 'customer-acme-engineers', members: ['a', 'b', 'c', 'd'] };
+    groupCustomers.set('customer-acme-engineers', 'acme');
+    expect(guardMembershipLoss([action, otherAction], { liveGroups: [...liveGroups, other, big], groupCustomers }).held).toBeUndefined();
   });
 });
 

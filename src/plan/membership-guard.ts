@@ -29,13 +29,21 @@ import { principalName } from './identity-diff.js';
  */
 export const MASS_LOSS_MIN_MEMBERS = 3;
 
+/**
+ * The same rule over a whole customer (all its persona groups' memberships
+ * together) catches what the per-group rule lets through: an emptied roster
+ * also empties the customer's groups of one or two, and a mistake that
+ * takes several small groups at once is just as much a mass loss.
+ */
 export function isMassMembershipLoss(membersNow: number, removals: number): boolean {
   return membersNow >= MASS_LOSS_MIN_MEMBERS && removals * 2 > membersNow;
 }
 
 export interface MembershipGuardOptions {
   /** The groups as read live: the count that matters is the members they have now. */
-  liveGroups: readonly Pick<LiveGroup, 'id' | 'members'>[];
+  liveGroups: readonly Pick<LiveGroup, 'id' | 'displayName' | 'members'>[];
+  /** The customer of each declared persona group, by lower-cased display name (for the customer-wide rule). */
+  groupCustomers?: ReadonlyMap<string, string>;
   /** `--allow-mass-delete`: the operator has confirmed. */
   allowMassDelete?: boolean;
 }
@@ -43,6 +51,7 @@ export interface MembershipGuardOptions {
 /** The suffix of the held part's target (and so its id): `membership:<group> (removals held)`. */
 const HELD_SUFFIX = ' (removals held)';
 const WHY = `more than half of a group of ${MASS_LOSS_MIN_MEMBERS} or more: taken for a truncated roster or a bad merge`;
+const WHY_CUSTOMER = 'taken for a truncated roster or a bad merge';
 const CONFIRM = 'rerun with --allow-mass-delete if intended';
 
 /**
@@ -56,16 +65,19 @@ const CONFIRM = 'rerun with --allow-mass-delete if intended';
 export function guardMembershipLoss(actions: Action[], options: MembershipGuardOptions): { actions: Action[]; held?: MembershipHold } {
   if (options.allowMassDelete) return { actions };
   const membersNow = new Map(options.liveGroups.map((g) => [g.id, g.members?.length ?? 0]));
+  const massLossCustomers = customersLosingMostMembers(actions, options);
   const groups: MembershipHold['groups'] = [];
   const dropped = new Set<string>();
   const guarded = actions.flatMap((action): Action[] => {
     if (action.op.type !== 'patchMembers' || action.status !== 'pending' || action.op.remove.length === 0) return [action];
     const members = action.op.group.id === undefined ? 0 : (membersNow.get(action.op.group.id) ?? 0);
     const removals = action.op.remove.length;
-    if (!isMassMembershipLoss(members, removals)) return [action];
+    const customerWide = action.customer !== null && massLossCustomers.has(action.customer);
+    if (!isMassMembershipLoss(members, removals) && !customerWide) return [action];
     const group = action.op.group.displayName;
     groups.push({ group, customer: action.customer, members, removals });
-    const reason = `membership removals blocked: ${removals} of the ${members} members of ${group} would be removed (${WHY}); ${CONFIRM}`;
+    const why = isMassMembershipLoss(members, removals) ? WHY : `customer ${action.customer ?? ''} would lose more than half of its persona groups' memberships: ${WHY_CUSTOMER}`;
+    const reason = `membership removals blocked: ${removals} of the ${members} members of ${group} would be removed (${why}); ${CONFIRM}`;
     const removedLines = action.op.remove.map((p) => `- ${principalName(p)}`).sort();
     const removed = new Set(removedLines.map((line) => line.slice(2)));
     const membersBefore = namesIn(action.before);
@@ -104,6 +116,23 @@ export function guardMembershipLoss(actions: Action[], options: MembershipGuardO
     actions: dropped.size === 0 ? guarded : guarded.map((a) => ({ ...a, dependsOn: a.dependsOn.filter((id) => !dropped.has(id)) })),
     held,
   };
+}
+
+/** Customers whose planned removals take more than half of all their persona groups' live memberships. */
+function customersLosingMostMembers(actions: readonly Action[], options: MembershipGuardOptions): Set<string> {
+  const customers = options.groupCustomers;
+  if (!customers) return new Set();
+  const loss = new Map<string, { members: number; removals: number }>();
+  const entry = (customer: string) => loss.get(customer) ?? loss.set(customer, { members: 0, removals: 0 }).get(customer)!;
+  for (const group of options.liveGroups) {
+    const customer = customers.get(group.displayName.toLowerCase());
+    if (customer !== undefined) entry(customer).members += group.members?.length ?? 0;
+  }
+  for (const action of actions) {
+    if (action.op.type !== 'patchMembers' || action.status !== 'pending' || action.customer === null) continue;
+    entry(action.customer).removals += action.op.remove.length;
+  }
+  return new Set([...loss].filter(([, { members, removals }]) => isMassMembershipLoss(members, removals)).map(([customer]) => customer));
 }
 
 function namesIn(side: Action['before']): string[] {

@@ -219,14 +219,14 @@ describe('onboarder run when a roster is truncated', () => {
 
     await writeFile(path.join(dir, ROSTER), ''); // a truncate-then-write editor, caught between the two
     const held = await until('the hold reported', () => running!.controller.status().lastReconcile?.membershipRemovalsBlocked);
-    expect(held).toMatchObject({ removals: 6, groups: ['customer-acme-analysts', 'customer-acme-engineers'] });
+    expect(held).toMatchObject({ removals: 9, groups: ['acme-platform-admins', 'customer-acme-analysts', 'customer-acme-auditors', 'customer-acme-engineers', 'customer-acme-scientists'] });
     expect(isMember('jane.doe@acmecorp.com', 'customer-acme-analysts')).toBe(true);
     expect(isMember('john.smith@acmecorp.com', 'customer-acme-engineers')).toBe(true);
-    expect(metric(await scrape(running.url), 'onboarder_membership_removals_blocked')).toEqual(['onboarder_membership_removals_blocked 6']);
+    expect(metric(await scrape(running.url), 'onboarder_membership_removals_blocked')).toEqual(['onboarder_membership_removals_blocked 9']);
     const status = JSON.parse(await (await request(`${running.url}/status.json`)).body.text()) as { lastReconcile: { membershipRemovalsBlocked: { reason: string } } };
     expect(status.lastReconcile.membershipRemovalsBlocked.reason).toMatch(/customer-acme-analysts would lose 3 of 3 members.*--allow-mass-delete/);
     const page = await (await request(`${running.url}/`)).body.text();
-    expect(page).toContain('6 membership removals blocked');
+    expect(page).toContain('9 membership removals blocked');
     expect(page).toContain('customer-acme-engineers would lose 3 of 3 members');
     expect(running.logs.text).toContain('membership removals blocked, those members stay');
   }, 30_000);

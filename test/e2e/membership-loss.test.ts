@@ -43,11 +43,15 @@ describe('an emptied roster', () => {
     await editRoster(() => ''); // what a truncate-then-write editor leaves for a moment
     const planned = await example.plan();
     expect(planned.code).toBe(0);
-    expect(planned.stdout).toContain('6 membership removals BLOCKED (customer-acme-analysts 3 of 3, customer-acme-engineers 3 of 3; --allow-mass-delete to confirm)');
+    expect(planned.stdout).toContain(
+      '9 membership removals BLOCKED (acme-platform-admins 1 of 1, customer-acme-analysts 3 of 3, customer-acme-auditors 1 of 1, customer-acme-engineers 3 of 3, customer-acme-scientists 1 of 1; --allow-mass-delete to confirm)',
+    );
     const held = planned.stdout.slice(planned.stdout.indexOf('Drift onboarder reports but will not change now:'));
     expect(held).toMatch(/~ membership\s+customer-acme-analysts \(removals held\)\s+\(acme\)\n\s+- consultant@partnerfirm.com\n\s+- jane.doe@acmecorp.com\n\s+- sarah.jones@acmecorp.com\n\s+membership removals blocked: 3 of the 3 members of customer-acme-analysts would be removed/);
     const json = JSON.parse((await example.plan('--json')).stdout) as { actions: { id: string; status: string; details: string[] }[] };
-    expect(json.actions.filter((a) => a.status === 'blocked').map((a) => a.id)).toEqual([`membership:${ANALYSTS} (removals held)`, `membership:${ENGINEERS} (removals held)`]);
+    expect(json.actions.filter((a) => a.status === 'blocked').map((a) => a.id).sort()).toEqual(
+      ['acme-platform-admins', ANALYSTS, 'customer-acme-auditors', ENGINEERS, 'customer-acme-scientists'].map((g) => `membership:${g} (removals held)`).sort(),
+    );
     expect(json.actions.find((a) => a.id === `membership:${ANALYSTS} (removals held)`)!.details).toHaveLength(3);
 
     example.account.sim.clearRequests();
@@ -58,8 +62,9 @@ describe('an emptied roster', () => {
     expect(members(ENGINEERS)).toEqual(engineers);
     expect(membershipWrites(ANALYSTS)).toEqual([]);
     expect(membershipWrites(ENGINEERS)).toEqual([]);
-    // Groups of one are below the guard's floor (3 members): their one member leaves, as a single change would.
-    expect(members('customer-acme-auditors')).toEqual([]);
+    // Groups of one are below the per-group floor, but the customer as a whole loses everything: they keep their member too.
+    expect(members('customer-acme-auditors')).toEqual(['pat.reviewer@acmecorp.com']);
+    expect(membershipWrites('customer-acme-auditors')).toEqual([]);
 
     const confirmed = await runCli(['apply', example.dir, '--allow-mass-delete'], example.account.env);
     expect(confirmed.code).toBe(0);

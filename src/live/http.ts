@@ -68,12 +68,7 @@ export interface HttpTimeouts {
 
 export interface DatabricksHttpOptions {
   logger: Logger;
-  /**
-   * Why a request to `url` may not carry credentials, or undefined when it
-   * may: the last line of defence behind the loader's check of Workspace
-   * hosts (production passes the configured trusted hosts, see
-   * createDatabricks). Required, so no client is built without an answer.
-   */
+  /** Why `url` may not receive credentials (undefined: it may); the last defence behind the loader's host check. */
   refuseCredentialsTo: (url: URL) => string | undefined;
   telemetry?: ApiTelemetry;
   limiter?: FamilyLimiter;

@@ -7,12 +7,14 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Controller } from '../../src/loop/controller.js';
-import { main } from '../../src/main.js';
+import { parseConfig } from '../../src/config.js';
+import { runController } from '../../src/run.js';
 import { DEFAULT_OAUTH_CLIENT, DEFAULT_PAT } from '../../src/simulator/index.js';
-import { Capture, copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { copyWithoutHosts, EXAMPLE_DIR, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.js';
 
 const WORKSPACE_FILE = 'workspaces/prod.yaml';
@@ -87,27 +89,38 @@ describe('validate', () => {
   });
 });
 
+describe('onboarder demo', () => {
+  it('trusts its own simulator in code, with no variable set, and nothing the folder names', async () => {
+    const converged = await runCli(['demo', EXAMPLE_DIR, '--once'], {});
+    expect(converged.code, converged.stderr).toBe(0);
+    expect(converged.stdout).toContain('No changes. Live state matches the desired state.');
+
+    proxy = await startRecordingProxy('http://127.0.0.1:9');
+    const dir = await copyWithoutHosts();
+    await declareWorkspaceHost(dir, proxy.url);
+    const refused = await runCli(['demo', dir, '--once'], {});
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(new RegExp(`${WORKSPACE_FILE}:9:9: spec\\.host: 127\\.0\\.0\\.1:${proxy.port} is not a trusted host`));
+  });
+});
+
 describe('onboarder run', () => {
   it('rejects a revision that names an untrusted host and keeps the last good one, on the address it was told to bind', async () => {
     account = await startSimulatedAccount();
     proxy = await startRecordingProxy(account.url);
     const dir = await copyWithoutHosts();
+    const config = parseConfig(['run', dir, '--port=0', '--bind-address=127.0.0.1'], account.env, false).config!;
     const stop = new AbortController();
-    const logs = new Capture();
     let started!: (value: { url: string; controller: Controller }) => void;
     const ready = new Promise<{ url: string; controller: Controller }>((resolve) => (started = resolve));
-    const exit = main(['run', dir, '--port=0', '--bind-address=127.0.0.1'], account.env, {
-      stdout: new Capture(),
-      stderr: new Capture(),
-      isTty: false,
-      logStream: logs,
-      stop: stop.signal,
-      onStarted: (s) => started(s),
-    });
+    const exit = runController(config, pino({ level: 'silent' }), { stop: stop.signal, onStarted: (s) => started(s) });
     try {
-      const { url, controller } = await Promise.race([ready, exit.then((code) => Promise.reject(new Error(`run exited with ${code}: ${logs.text}`)))]);
+      const { url, controller } = await Promise.race([ready, exit.then((code) => Promise.reject(new Error(`run exited with ${code}`)))]);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await request(`${url}/healthz`)).statusCode).toBe(200);
+      // Bound to that one address: another loopback address (which 0.0.0.0 would serve on Linux) is refused.
+      const elsewhere = await request(url.replace('127.0.0.1', '127.0.0.2') + '/healthz').catch((e: unknown) => e);
+      expect((elsewhere as { code?: string }).code).toBe('ECONNREFUSED');
       const good = await eventually(() => controller.status().lastReconcile?.result === 'success' && controller.status().revision);
 
       await declareWorkspaceHost(dir, proxy.url);

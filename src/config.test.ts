@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.js';
+import { isTrustedUrl } from './domain/host-trust.js';
 
 const configOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseConfig(argv, env, false).config!;
 
@@ -53,5 +54,37 @@ describe('parseConfig', () => {
       'membership',
       'notebook',
     ]);
+  });
+
+  it('trusts Databricks\' domains, the configured hosts and --allowed-hosts, from the flag or else the variable', () => {
+    const env = { DATABRICKS_HOST: 'http://127.0.0.1:5555', DATABRICKS_ACCOUNT_HOST: 'https://accounts.example.org', ONBOARDER_ALLOWED_HOSTS: 'env.example.com' };
+    const trusts = (argv: string[], url: string) => isTrustedUrl(new URL(url), configOf(argv, env).databricks.trustedHosts);
+    expect(trusts(['plan'], 'https://adb-1.azuredatabricks.net')).toBe(true);
+    expect(trusts(['plan'], 'http://127.0.0.1:5555')).toBe(true);
+    expect(trusts(['plan'], 'http://127.0.0.1:5556')).toBe(false);
+    expect(trusts(['plan'], 'https://accounts.example.org')).toBe(true);
+    expect(trusts(['plan'], 'https://env.example.com')).toBe(true);
+    expect(trusts(['plan', '--allowed-hosts=*.flag.example.com, [::1]:8443'], 'https://a.flag.example.com')).toBe(true);
+    expect(trusts(['plan', '--allowed-hosts=*.flag.example.com, [::1]:8443'], 'http://[::1]:8443')).toBe(true);
+    // The flag replaces the variable, as for every other setting.
+    expect(trusts(['plan', '--allowed-hosts=*.flag.example.com'], 'https://env.example.com')).toBe(false);
+    expect(isTrustedUrl(new URL('http://127.0.0.1:5555'), configOf(['plan']).databricks.trustedHosts)).toBe(false);
+  });
+
+  it('refuses bad --allowed-hosts entries, naming the flag and every bad entry', () => {
+    expect(() => configOf(['plan', '--allowed-hosts=ok.example.com,https://x.example.com,*.com'])).toThrow(
+      /^--allowed-hosts \(ONBOARDER_ALLOWED_HOSTS\): "https:\/\/x\.example\.com" must be host\[:port\] or \*\.domain, without a scheme, path or user; "\*\.com" is too broad/,
+    );
+    expect(() => configOf(['plan'], { ONBOARDER_ALLOWED_HOSTS: 'host:70000' })).toThrow(/--allowed-hosts .*"host:70000" has a port outside 1-65535/);
+    expect(() => configOf(['plan'], { DATABRICKS_HOST: 'https://exa mple.com' })).toThrow(/^DATABRICKS_HOST is not a valid URL$/);
+  });
+
+  it('binds the HTTP server to all interfaces unless --bind-address names one', () => {
+    expect(configOf(['run']).bindAddress).toBe('0.0.0.0');
+    expect(configOf(['run', '--bind-address=127.0.0.1']).bindAddress).toBe('127.0.0.1');
+    expect(configOf(['run'], { ONBOARDER_BIND_ADDRESS: '::' }).bindAddress).toBe('::');
+    expect(configOf(['run'], { ONBOARDER_BIND_ADDRESS: 'localhost' }).bindAddress).toBe('localhost');
+    expect(() => configOf(['run', '--bind-address=http://0.0.0.0'])).toThrow(/^--bind-address \(ONBOARDER_BIND_ADDRESS\): "http:\/\/0\.0\.0\.0" is not an IP address or host name/);
+    expect(() => configOf(['run', '--bind-address='])).toThrow(/--bind-address/);
   });
 });

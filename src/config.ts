@@ -3,10 +3,12 @@
  * variable; Databricks credentials come only from the standard Databricks
  * variables. The result is validated and frozen; nothing else reads env.
  */
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './domain/errors.js';
+import { DATABRICKS_DOMAINS, originPattern, parseHostPattern, type HostPattern } from './domain/host-trust.js';
 import { protectCredentials, type Credentials } from './live/auth.js';
 import { DEFAULT_FAMILY_LIMITS, unlimitedFamilyLimits, type FamilyLimitsConfig } from './live/limiter.js';
 import { ACTION_KINDS, type ActionKind } from './domain/plan.js';
@@ -34,6 +36,12 @@ export interface Config {
     /** DATABRICKS_HOST: the host of a Workspace that declares none. */
     readonly defaultWorkspaceHost: string | undefined;
     readonly credentials: Credentials | undefined;
+    /**
+     * The only hosts credentials go to: Databricks' own domains, the hosts of
+     * DATABRICKS_HOST and DATABRICKS_ACCOUNT_HOST, and `--allowed-hosts`.
+     * Never widened by the desired state.
+     */
+    readonly trustedHosts: readonly HostPattern[];
   };
   /** SCIM page size for list reads. */
   readonly scimPageSize: number;
@@ -43,6 +51,8 @@ export interface Config {
   readonly resyncIntervalMs: number;
   /** `run`: HTTP port for /metrics, /healthz, /readyz and the status page. */
   readonly port: number;
+  /** `run`: the address that server listens on; default all interfaces (IPv4), what a container needs. */
+  readonly bindAddress: string;
   /** `run`: how long in-flight work may take to finish after SIGTERM. */
   readonly shutdownGraceMs: number;
   /** `run`: Kubernetes Lease leader election; only the leader writes. */
@@ -77,6 +87,8 @@ const FLAGS = {
   'rate-limits': { type: 'string' },
   'resync-interval': { type: 'string' },
   port: { type: 'string' },
+  'bind-address': { type: 'string' },
+  'allowed-hosts': { type: 'string' },
   'shutdown-grace': { type: 'string' },
   'leader-elect': { type: 'boolean' },
   'lease-name': { type: 'string' },
@@ -160,6 +172,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     throw new ConfigError(settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
   const colour = isTty && parsed.values['no-color'] !== true && !env.NO_COLOR;
+  const accountHost = normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com');
+  const defaultWorkspaceHost = env.DATABRICKS_HOST ? normaliseHost(env.DATABRICKS_HOST) : undefined;
   const config: Config = Object.freeze({
     command,
     dir: dirArg ?? env.ONBOARDER_DIR ?? 'desired-state',
@@ -174,6 +188,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     rateLimits: parseRateLimits(pick('rate-limits', 'ONBOARDER_RATE_LIMITS')),
     resyncIntervalMs: settings.data.resyncIntervalMs,
     port: settings.data.port,
+    bindAddress: parseBindAddress(pick('bind-address', 'ONBOARDER_BIND_ADDRESS')),
     shutdownGraceMs: settings.data.shutdownGraceMs,
     leaderElect: parsed.values['leader-elect'] === true || env.ONBOARDER_LEADER_ELECT === 'true',
     leaseName: settings.data.leaseName,
@@ -186,10 +201,16 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     inventoryWorkspace: pick('inventory-workspace', 'ONBOARDER_INVENTORY_WORKSPACE'),
     inventoryPath: settings.data.inventoryPath,
     databricks: Object.freeze({
-      accountHost: normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com'),
+      accountHost,
       accountId: env.DATABRICKS_ACCOUNT_ID || undefined,
-      defaultWorkspaceHost: env.DATABRICKS_HOST ? normaliseHost(env.DATABRICKS_HOST) : undefined,
+      defaultWorkspaceHost,
       credentials: readCredentials(env),
+      trustedHosts: Object.freeze([
+        ...DATABRICKS_DOMAINS,
+        configuredHost(accountHost, 'DATABRICKS_ACCOUNT_HOST'),
+        ...(defaultWorkspaceHost ? [configuredHost(defaultWorkspaceHost, 'DATABRICKS_HOST')] : []),
+        ...parseAllowedHosts(pick('allowed-hosts', 'ONBOARDER_ALLOWED_HOSTS')),
+      ]),
     }),
   });
   return { command, help, config };
@@ -206,6 +227,42 @@ export function observeKinds(mode: string | undefined, kinds: string | undefined
     observed.add(kind);
   }
   return observed;
+}
+
+/**
+ * `--allowed-hosts`: comma-separated `host[:port]` or `*.domain` entries the
+ * operator trusts with credentials besides Databricks' own domains (a
+ * private endpoint, the simulator in tests). Every bad entry is named.
+ */
+export function parseAllowedHosts(text: string | undefined): HostPattern[] {
+  const entries = (text ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const patterns: HostPattern[] = [];
+  const problems: string[] = [];
+  for (const entry of entries) {
+    const result = parseHostPattern(entry);
+    if (result.ok) patterns.push(result.pattern);
+    else problems.push(`"${entry}" ${result.reason}`);
+  }
+  if (problems.length > 0) throw new ConfigError(`--allowed-hosts (ONBOARDER_ALLOWED_HOSTS): ${problems.join('; ')}`);
+  return patterns;
+}
+
+/** The host the operator configured is trusted as written: that host and port only. */
+function configuredHost(url: string, variable: string): HostPattern {
+  try {
+    return originPattern(new URL(url));
+  } catch {
+    // The value itself stays out of the message: a URL may carry user info.
+    throw new ConfigError(`${variable} is not a valid URL`);
+  }
+}
+
+/** An IP address (`0.0.0.0`, `127.0.0.1`, `::`) or a host name such as `localhost`. */
+export function parseBindAddress(text: string | undefined): string {
+  if (text === undefined) return '0.0.0.0';
+  const address = text.trim();
+  if (isIP(address) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(address)) return address;
+  throw new ConfigError(`--bind-address (ONBOARDER_BIND_ADDRESS): "${text}" is not an IP address or host name (e.g. 0.0.0.0, 127.0.0.1, ::)`);
 }
 
 /** Resolves the standard Databricks auth variables the way the SDKs do (one method, never two). */
@@ -275,6 +332,9 @@ Flags (each also an environment variable):
                                                         family=RPS[/WRITE_RPS],... or none
   --resync-interval=DURATION     ONBOARDER_RESYNC_INTERVAL  run: full reconcile interval, e.g. 30s, 10m (default 10m)
   --port=N                       ONBOARDER_PORT         run: HTTP port (default 8080)
+  --bind-address=ADDRESS         ONBOARDER_BIND_ADDRESS  run: HTTP listen address (default 0.0.0.0, all interfaces)
+  --allowed-hosts=H1,H2          ONBOARDER_ALLOWED_HOSTS  hosts trusted with credentials besides Databricks' own domains
+                                                        and DATABRICKS_HOST/DATABRICKS_ACCOUNT_HOST: host[:port] or *.domain
   --shutdown-grace=DURATION      ONBOARDER_SHUTDOWN_GRACE  run: time for in-flight work after SIGTERM (default 20s)
   --leader-elect                 ONBOARDER_LEADER_ELECT=true  run: Kubernetes Lease leader election
   --lease-name=NAME              ONBOARDER_LEASE_NAME   Lease name (default onboarder)

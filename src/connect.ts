@@ -38,13 +38,14 @@ export interface ConnectOptions {
 }
 
 export function connectLive(config: Config, options: ConnectOptions): LiveConnection {
-  const { accountId, credentials, accountHost, defaultWorkspaceHost } = config.databricks;
+  const { accountId, credentials, accountHost, defaultWorkspaceHost, trustedHosts } = config.databricks;
   if (!accountId) throw new ConfigError('DATABRICKS_ACCOUNT_ID is not set');
   if (!credentials) throw new ConfigError('no Databricks credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET');
   const databricks = createDatabricks({
     accountHost,
     accountId,
     credentials,
+    trustedHosts,
     logger: options.logger,
     scimPageSize: config.scimPageSize,
     ...(defaultWorkspaceHost ? { defaultWorkspaceHost } : {}),

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { connectLive } from './connect.js';
+import { originPattern } from './domain/host-trust.js';
 import { protectCredentials } from './live/auth.js';
 import { unlimitedFamilyLimits } from './live/limiter.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
@@ -18,7 +19,8 @@ import { formatApplyReport, formatPlan } from './report/plan-text.js';
 import { createSimulator, DEFAULT_PAT } from './simulator/index.js';
 
 export async function runDemo(config: Config, io: Io, logger: Logger): Promise<number> {
-  const desired = await loadOrThrow(config.dir);
+  // Checked against the operator's trusted hosts: the demo sends every workspace's traffic to its simulator anyway.
+  const desired = await loadOrThrow(config.dir, config.databricks.trustedHosts);
   // The storage credentials the example's external locations name exist "already", as they would in a real account.
   const storageCredentials = [...new Set(desired.customers.flatMap((c) => c.externalLocations.map((l) => l.credential)))];
   const simulator = createSimulator({
@@ -39,6 +41,8 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
       accountId: simulator.accountId,
       defaultWorkspaceHost: url,
       credentials: protectCredentials({ type: 'pat', token: DEFAULT_PAT }),
+      // The demo's own simulator is trusted by this code path, never by an environment variable.
+      trustedHosts: [...config.databricks.trustedHosts, originPattern(new URL(url))],
     },
   };
   if (!config.once) {

@@ -9,6 +9,7 @@ import { desiredStateJsonSchema } from './desired/json-schema.js';
 import { loadDesiredState } from './desired/load.js';
 import type { DesiredState } from './domain/desired.js';
 import { ConfigError, DesiredStateError, formatIssue, stableCode } from './domain/errors.js';
+import type { HostPattern } from './domain/host-trust.js';
 import { planHasChanges } from './domain/plan.js';
 import { connectLive } from './connect.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
@@ -74,7 +75,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
 }
 
 async function validate(config: Config, io: Io): Promise<number> {
-  const result = await loadDesiredState(config.dir);
+  // The same trusted hosts as plan and apply: a pull request naming a foreign host fails here first.
+  const result = await loadDesiredState(config.dir, { trustedHosts: config.databricks.trustedHosts });
   if (!result.ok) {
     io.stderr.write(new DesiredStateError(result.issues).message + '\n');
     return 1;
@@ -88,15 +90,16 @@ async function validate(config: Config, io: Io): Promise<number> {
   return 0;
 }
 
-/** Loads the folder or throws a DesiredStateError with every issue found. */
-export async function loadOrThrow(dir: string): Promise<DesiredState> {
-  const result = await loadDesiredState(dir);
+/** Loads the folder or throws a DesiredStateError with every issue found, a Workspace host outside `trustedHosts` among them. */
+export async function loadOrThrow(dir: string, trustedHosts: readonly HostPattern[]): Promise<DesiredState> {
+  const result = await loadDesiredState(dir, { trustedHosts });
   if (!result.ok) throw new DesiredStateError(result.issues);
   return result.state;
 }
 
 async function planOrApply(config: Config, io: Io, logger: Logger): Promise<number> {
-  const desired = await loadOrThrow(config.dir);
+  // Before any connection: a Workspace host nobody trusted never sees a request.
+  const desired = await loadOrThrow(config.dir, config.databricks.trustedHosts);
   const metrics = createMetrics();
   const connection = connectLive(config, { logger, telemetry: metrics.telemetry });
   try {

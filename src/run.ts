@@ -43,9 +43,11 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     metrics,
     diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
     resyncIntervalMs: config.resyncIntervalMs,
+    // A revision naming an untrusted Workspace host is rejected; the last good one stays in force.
+    load: { trustedHosts: config.databricks.trustedHosts },
     ...(elector ? { leadership: elector } : {}),
   });
-  const server = await startControllerHttpServer({ port: config.port, metrics, status: controller.status, logger });
+  const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger });
   try {
     elector?.start();
     await controller.start();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatIssue } from '../domain/errors.js';
+import { DATABRICKS_DOMAINS } from '../domain/host-trust.js';
 import { revision } from '../../test/fixtures/desired/revision.js';
 import { contentHash, loadDesiredState, loadDesiredStateFromFiles, type LoadResult } from './load.js';
 
@@ -267,5 +268,34 @@ describe('contentHash', () => {
 
   it('frames paths and contents so that moving bytes between them changes the hash', () => {
     expect(contentHash(new Map([['a', 'bc']]))).not.toBe(contentHash(new Map([['ab', 'c']])));
+  });
+});
+
+describe('Workspace hosts', () => {
+  const withHost = (host: string) =>
+    revision({ 'workspaces/prod.yaml': `apiVersion: onboarder/v1\nkind: Workspace\nmetadata: { name: prod }\nspec:\n  workspaceId: "42"\n  host: ${host}\n` });
+  const trustedHosts = [...DATABRICKS_DOMAINS, { host: '127.0.0.1', subdomains: false, port: 18099 }];
+  const issuesWith = (host: string) => {
+    const result = loadDesiredStateFromFiles(withHost(host), '.', { trustedHosts });
+    return result.ok ? [] : result.issues.map(formatIssue);
+  };
+
+  it('accepts a host among the trusted ones, and no host at all (DATABRICKS_HOST)', () => {
+    expect(issuesWith('https://adb-1.7.azuredatabricks.net')).toEqual([]);
+    expect(issuesWith('http://127.0.0.1:18099')).toEqual([]);
+    expect(expectOk(loadDesiredStateFromFiles(revision(), '.', { trustedHosts: [] })).state.workspaces).toHaveLength(1);
+  });
+
+  it('reports any other host at its host field, saying who decides what is trusted', () => {
+    expect(issuesWith('http://127.0.0.1:18098')).toEqual([
+      "workspaces/prod.yaml:6:9: spec.host: 127.0.0.1:18098 is not a trusted host: credentials go only to Databricks' own domains, " +
+        'the hosts of DATABRICKS_HOST and DATABRICKS_ACCOUNT_HOST, and --allowed-hosts (ONBOARDER_ALLOWED_HOSTS), which the operator sets',
+    ]);
+    expect(issuesWith('https://evilcloud.databricks.com.attacker.net')).toEqual([expect.stringMatching(/^workspaces\/prod\.yaml:6:9: spec\.host: evilcloud\.databricks\.com\.attacker\.net is not a trusted host/)]);
+    expect(issuesWith('http://adb-1.7.azuredatabricks.net')).toEqual([expect.stringMatching(/^workspaces\/prod\.yaml:6:9: spec\.host: http:\/\/adb-1\.7\.azuredatabricks\.net is refused: use https/)]);
+  });
+
+  it('checks nothing when no trusted hosts are given (tools that never connect)', () => {
+    expect(loadDesiredStateFromFiles(withHost('https://attacker.example.net')).ok).toBe(true);
   });
 });

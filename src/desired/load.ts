@@ -9,6 +9,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DesiredState } from '../domain/desired.js';
 import type { DesiredStateIssue } from '../domain/errors.js';
+import type { HostPattern } from '../domain/host-trust.js';
 import { validateDocuments, type AnyValidDocument } from './documents.js';
 import { expandDesiredState } from './expand.js';
 import { compareStrings, findYamlFiles, parseYamlFiles } from './parse.js';
@@ -29,7 +30,16 @@ export type LoadResult =
 
 const YAML_FILE = /\.ya?ml$/i;
 
-export async function loadDesiredState(root: string): Promise<LoadResult> {
+export interface LoadOptions {
+  /**
+   * The operator's trusted hosts (config): a Workspace host outside them is
+   * an issue at its `host` field, so no connection is ever made to it.
+   * Absent: hosts are not checked (tools that never connect).
+   */
+  trustedHosts?: readonly HostPattern[];
+}
+
+export async function loadDesiredState(root: string, options: LoadOptions = {}): Promise<LoadResult> {
   const rootIssue = await checkRoot(root);
   if (rootIssue) return { ok: false, issues: [rootIssue] };
   const yamlFiles = new Map<string, string>();
@@ -49,11 +59,11 @@ export async function loadDesiredState(root: string): Promise<LoadResult> {
   }
   const documents = validate(yamlFiles);
   const notebookSources = await readNotebookSources(root, referencedSources(documents.documents));
-  return finish(root, yamlFiles, documents, notebookSources, readIssues);
+  return finish(root, yamlFiles, documents, notebookSources, readIssues, options);
 }
 
 /** The same pipeline over in-memory files (relative path -> content): YAML by extension, the rest notebook sources. */
-export function loadDesiredStateFromFiles(files: Readonly<Record<string, string>>, root = '.'): LoadResult {
+export function loadDesiredStateFromFiles(files: Readonly<Record<string, string>>, root = '.', options: LoadOptions = {}): LoadResult {
   const yamlFiles = new Map<string, string>();
   for (const [file, content] of Object.entries(files)) {
     // Same rule as the folder walk: dot-entries are never desired state.
@@ -65,7 +75,7 @@ export function loadDesiredStateFromFiles(files: Readonly<Record<string, string>
     const content = files[source];
     if (content !== undefined) addSource(notebookSources, source, content);
   }
-  return finish(root, yamlFiles, documents, notebookSources, []);
+  return finish(root, yamlFiles, documents, notebookSources, [], options);
 }
 
 interface Validated {
@@ -92,13 +102,14 @@ function finish(
   validated: Validated,
   notebookSources: NotebookSources,
   readIssues: readonly DesiredStateIssue[],
+  options: LoadOptions,
 ): LoadResult {
   if (validated.documentCount === 0 && readIssues.length === 0) {
     // Never "an empty desired state": applied, it would delete everything the controller owns.
     return { ok: false, issues: [fileIssue(root, 'no YAML documents found; an empty desired state is never applied')] };
   }
   const { index, issues: duplicateIssues } = indexDocuments(validated.documents, validated.rejected);
-  const issues = [...readIssues, ...validated.issues, ...duplicateIssues, ...checkRules({ index, notebookSources })];
+  const issues = [...readIssues, ...validated.issues, ...duplicateIssues, ...checkRules({ index, notebookSources, ...options })];
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
   const state = expandDesiredState({ index, notebookSources: notebookSources.texts });
   const hashed = new Map([...yamlFiles, ...notebookSources.texts]);

@@ -4,6 +4,7 @@
  * every problem at once.
  */
 import type { DesiredStateIssue } from '../domain/errors.js';
+import { untrustedReason, type HostPattern } from '../domain/host-trust.js';
 import { checkCollisions } from './collisions.js';
 import { checkCustomer } from './customer-rules.js';
 import { rejectedKey, type ValidDocument } from './documents.js';
@@ -16,11 +17,16 @@ export interface RuleInput {
   index: DocumentIndex;
   /** Notebook sources found under the root, by normalised relative path. */
   notebookSources: NotebookSources;
+  /** See LoadOptions.trustedHosts. */
+  trustedHosts?: readonly HostPattern[];
 }
 
-export function checkRules({ index, notebookSources }: RuleInput): DesiredStateIssue[] {
+export function checkRules({ index, notebookSources, trustedHosts }: RuleInput): DesiredStateIssue[] {
   const issues: DesiredStateIssue[] = [];
-  for (const workspace of index.workspaces.values()) issues.push(...checkWorkspace(workspace));
+  for (const workspace of index.workspaces.values()) {
+    issues.push(...checkWorkspace(workspace));
+    if (trustedHosts) issues.push(...checkWorkspaceHost(workspace, trustedHosts));
+  }
   for (const template of index.templates.values()) {
     issues.push(...checkPersonaFields(template.parsed, ['spec'], template.spec));
   }
@@ -42,6 +48,19 @@ function checkWorkspace(workspace: ValidDocument<'Workspace'>): DesiredStateIssu
     return [issueAtPath(workspace.parsed, ['spec', 'workspaceId'], `must be a decimal integer, got ${written}`)];
   }
   return [];
+}
+
+/** The folder names a host but cannot make it trusted: that is the operator's configuration. */
+function checkWorkspaceHost(workspace: ValidDocument<'Workspace'>, trustedHosts: readonly HostPattern[]): DesiredStateIssue[] {
+  if (workspace.spec.host === undefined) return [];
+  let url: URL;
+  try {
+    url = new URL(workspace.spec.host);
+  } catch {
+    return []; // the schema has reported it
+  }
+  const reason = untrustedReason(url, trustedHosts);
+  return reason === undefined ? [] : [issueAtPath(workspace.parsed, ['spec', 'host'], reason)];
 }
 
 function checkRoster(roster: ValidDocument<'Roster'>, index: DocumentIndex): DesiredStateIssue[] {

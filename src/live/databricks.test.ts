@@ -4,7 +4,8 @@ import { captureLogger, recordingTelemetry, scimListHandler, useMswServer, useRe
 import { ConfigError } from '../domain/errors.js';
 import { createDatabricks, type DatabricksOptions } from './databricks.js';
 import { unlimitedFamilyLimits } from './limiter.js';
-import { isLoopbackHost, normalizeBaseUrl } from './url.js';
+import { normalizeBaseUrl } from './url.js';
+import { isLoopbackHost, originPattern } from '../domain/host-trust.js';
 
 const ACCOUNT_ID = 'acc-1';
 const SECRET = 'dose-factory-secret-999';
@@ -16,6 +17,7 @@ function options(overrides: Partial<DatabricksOptions> = {}): DatabricksOptions 
     accountHost: mock.server.url,
     accountId: ACCOUNT_ID,
     credentials: { type: 'pat', token: 'dapi-f' },
+    trustedHosts: [originPattern(new URL(mock.server.url))],
     logger: captureLogger().logger,
     telemetry: recordingTelemetry(),
     limits: unlimitedFamilyLimits(),
@@ -86,5 +88,34 @@ describe('createDatabricks', () => {
     const without = createDatabricks(options());
     expect(() => without.workspace({ name: 'prod', workspaceId: '7' })).toThrow(ConfigError);
     await without.close();
+  });
+
+  it.each([
+    { auth: 'a PAT', credentials: { type: 'pat', token: 'dapi-never-sent-0123' } },
+    { auth: 'OAuth client credentials', credentials: { type: 'oauth-m2m', clientId: 'sp-1', clientSecret: SECRET } },
+  ] as const)('refuses to send $auth to a host it does not trust, naming the host and nothing else', async ({ credentials }) => {
+    // The same server under another loopback name: a different origin, so anything it records reached it.
+    const foreign = `http://localhost:${new URL(mock.server.url).port}`;
+    const recorded = useRecorded(
+      mock.server,
+      http.post('/oidc/v1/token', () => HttpResponse.json({ access_token: 'ws-1', expires_in: 3600 })),
+      scimListHandler('/api/2.0/preview/scim/v2/Groups', []),
+    );
+    const logs = captureLogger();
+    const databricks = createDatabricks(options({ credentials, logger: logs.logger }));
+    const error = await databricks
+      .workspace({ name: 'prod', workspaceId: '7', host: foreign })
+      .listGroups()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(new RegExp(`^refusing to send credentials: localhost:\\d+ is not a trusted host`));
+    expect(recorded).toEqual([]);
+    const secret = credentials.type === 'pat' ? credentials.token : credentials.clientSecret;
+    expect([(error as Error).message, ...logs.lines].join('\n')).not.toContain(secret);
+
+    // The trusted origin of the same server is served.
+    await databricks.workspace({ name: 'prod', workspaceId: '7', host: mock.server.url }).listGroups();
+    expect(recorded.length).toBeGreaterThan(0);
+    await databricks.close();
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { ConfigError } from '../domain/errors.js';
+import { untrustedReason, type HostPattern } from '../domain/host-trust.js';
 import type { ApiTelemetry } from '../domain/telemetry.js';
 import { AccountScim } from './account-scim.js';
 import { createTokenSources, type Credentials } from './auth.js';
@@ -31,13 +32,15 @@ export interface DatabricksOptions {
   accountHost: string;
   accountId: string;
   credentials: Credentials;
+  /** The only hosts credentials may go to (config: Databricks' domains, the configured hosts, --allowed-hosts). */
+  trustedHosts: readonly HostPattern[];
   /** The host of a workspace; default: its own `host`, else `defaultWorkspaceHost` (DATABRICKS_HOST). */
   workspaceHost?: (workspace: WorkspaceRef) => string | undefined;
   defaultWorkspaceHost?: string;
   logger: Logger;
   telemetry?: ApiTelemetry;
   limits?: FamilyLimitsConfig;
-  http?: Omit<DatabricksHttpOptions, 'logger' | 'telemetry' | 'limiter'>;
+  http?: Omit<DatabricksHttpOptions, 'logger' | 'telemetry' | 'limiter' | 'refuseCredentialsTo'>;
   scimPageSize?: number;
   /** For token expiry; ms since the epoch. */
   clock?: () => number;
@@ -79,6 +82,7 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
     logger: options.logger,
     ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
     limiter: new FamilyLimiter(options.limits),
+    refuseCredentialsTo: (url) => untrustedReason(url, options.trustedHosts),
   });
   const tokens = createTokenSources({
     http,

@@ -2,8 +2,9 @@ import { createServer } from 'node:net';
 import { http, HttpResponse, delay } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureLogger, useMswServer, useRecorded, apiFailure } from '../../test/support/live.js';
+import { captureLogger, useMswServer, useRecorded, apiFailure, trustLoopbackServers } from '../../test/support/live.js';
 import { ConfigError } from '../domain/errors.js';
+import { originPattern, untrustedReason } from '../domain/host-trust.js';
 import { patTokenSource } from './auth.js';
 import { DatabricksHttp, keepInt64AsStrings } from './http.js';
 import { FamilyLimiter } from './limiter.js';
@@ -280,6 +281,35 @@ describe('DatabricksHttp int64 request bodies', () => {
 });
 
 describe('DatabricksHttp secrets', () => {
+  it('refuses credentials, bearer or an Authorization header of the caller, to an origin it does not trust, before asking for a token', async () => {
+    const trustedOrigin = new URL(mock.server.url);
+    // The same server under another loopback name is another origin: anything it records reached it.
+    const foreign = `http://localhost:${trustedOrigin.port}`;
+    const client = mock.http({ refuseCredentialsTo: (url) => untrustedReason(url, [originPattern(trustedOrigin)]) }).http;
+    const recorded = useRecorded(mock.server, http.all('/api/ok', () => HttpResponse.json({ ok: true })));
+    let tokensAsked = 0;
+    const auth = { token: async () => (tokensAsked++, TOKEN), describe: () => 'pat' };
+    const basic = `Basic ${Buffer.from(`client:${TOKEN}`).toString('base64')}`;
+    const sent = [
+      client.request({ family: 'workspace', method: 'GET', baseUrl: foreign, path: '/api/ok', auth, schema: okSchema }),
+      client.request({ family: 'oauth', method: 'POST', baseUrl: foreign, path: '/api/ok', headers: { Authorization: basic }, schema: okSchema }),
+    ];
+    for (const request of sent) {
+      const error = await request.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/^refusing to send credentials: localhost:\d+ is not a trusted host/);
+      expect((error as Error).message).not.toContain(TOKEN);
+    }
+    expect([recorded, tokensAsked]).toEqual([[], 0]);
+    // Without credentials nothing needs trusting; with them, the trusted origin is served.
+    await client.request({ family: 'workspace', method: 'GET', baseUrl: foreign, path: '/api/ok', schema: okSchema });
+    await client.request({ family: 'workspace', method: 'GET', baseUrl: mock.server.url, path: '/api/ok', auth, schema: okSchema });
+    expect(recorded.map((r) => [r.headers.get('host'), r.headers.get('authorization')])).toEqual([
+      [`localhost:${trustedOrigin.port}`, null],
+      [trustedOrigin.host, `Bearer ${TOKEN}`],
+    ]);
+  });
+
   it('keeps tokens out of errors, logs and telemetry, and redacts secret-looking query values', async () => {
     const logs = captureLogger();
     const events: unknown[] = [];
@@ -289,6 +319,7 @@ describe('DatabricksHttp secrets', () => {
       limiter: FamilyLimiter.unlimited(),
       retry: { baseDelayMs: 1, maxDelayMs: 1, maxAttempts: 2 },
       sleep: async () => {},
+      refuseCredentialsTo: trustLoopbackServers,
     });
     // A badly behaved server that echoes the Authorization header into its error message.
     useRecorded(mock.server, http.get('/api/echo', ({ request }) =>

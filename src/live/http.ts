@@ -9,7 +9,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, request as undiciRequest } from 'undici';
 import type { z } from 'zod';
-import { ApiError } from '../domain/errors.js';
+import { ApiError, ConfigError } from '../domain/errors.js';
 import { noTelemetry, type ApiFamily, type ApiTelemetry } from '../domain/telemetry.js';
 import type { TokenSource } from './auth.js';
 import { parseErrorBody } from './error-body.js';
@@ -68,6 +68,8 @@ export interface HttpTimeouts {
 
 export interface DatabricksHttpOptions {
   logger: Logger;
+  /** Why `url` may not receive credentials (undefined: it may); the last defence behind the loader's host check. */
+  refuseCredentialsTo: (url: URL) => string | undefined;
   telemetry?: ApiTelemetry;
   limiter?: FamilyLimiter;
   retry?: Partial<RetryPolicy>;
@@ -97,6 +99,7 @@ export class DatabricksHttp {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly userAgent: string;
+  private readonly refuseCredentialsTo: (url: URL) => string | undefined;
   /** The signal of the command or pass a request belongs to (see withSignal). */
   private readonly cancellation = new AsyncLocalStorage<AbortSignal>();
 
@@ -117,6 +120,7 @@ export class DatabricksHttp {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? 'onboarder/0.1';
+    this.refuseCredentialsTo = options.refuseCredentialsTo;
   }
 
   /**
@@ -133,6 +137,11 @@ export class DatabricksHttp {
     const signal = this.cancellation.getStore();
     const url = buildUrl(req.baseUrl, req.path, req.query);
     assertSafeUrl(url, `${req.family} URL`);
+    if (req.auth !== undefined || authorizationValues(req.headers).length > 0) {
+      // Before the token source is asked: an OAuth source would otherwise mint a token first.
+      const refusal = this.refuseCredentialsTo(url);
+      if (refusal !== undefined) throw new ConfigError(`refusing to send credentials: ${refusal}`);
+    }
     const idempotent = req.idempotent ?? req.method !== 'POST';
     const { payload, contentType } = serialiseBody(req.body, req.int64BodyFields);
     const started = this.now();

@@ -1,3 +1,4 @@
+import { originPattern } from '../domain/host-trust.js';
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger, recordingTelemetry, scimListHandler, useRecorded } from '../../test/support/live.js';
@@ -87,6 +88,8 @@ beforeAll(async () => {
     accountHost: server.url,
     accountId: ACCOUNT_ID,
     credentials: { type: 'pat', token: PAT },
+    // Both loopback names of the one server, as the operator would allow them.
+    trustedHosts: [originPattern(new URL(server.url)), { host: 'localhost', subdomains: false, port: Number(port) }],
     logger: captureLogger().logger,
     telemetry: recordingTelemetry(),
     limits: unlimitedFamilyLimits(),

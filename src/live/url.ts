@@ -4,16 +4,9 @@
  * and tests).
  */
 import { ConfigError } from '../domain/errors.js';
+import { isLoopbackHost } from '../domain/host-trust.js';
 
 export type QueryValue = string | number | undefined;
-
-/** True for 127.0.0.0/8, `localhost` (and `*.localhost`) and `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /**
  * Normalises a host as users write it (`adb-1.azuredatabricks.net`,

@@ -19,6 +19,7 @@ import type { Action } from '../domain/plan.js';
 import { summarize, type DiffOptions } from '../plan/diff.js';
 import type { Metrics } from '../report/metrics.js';
 import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
+import type { LoadOptions } from '../desired/load.js';
 import { readRevision, type Revision } from './revision.js';
 import { watchRevisions, type RevisionWatcher } from './watch.js';
 
@@ -35,6 +36,8 @@ export interface ControllerOptions {
   metrics: Metrics;
   diffOptions: DiffOptions;
   resyncIntervalMs: number;
+  /** How revisions are loaded (the trusted hosts their Workspaces may name). */
+  load?: LoadOptions;
   /** Up to this fraction of the interval is added at random, so replicas do not resync in step. Default 0.1. */
   resyncJitter?: number;
   debounceMs?: number;
@@ -132,7 +135,7 @@ export function createController(options: ControllerOptions): Controller {
 
   async function loadRevision(passLog: Logger): Promise<void> {
     revisionDirty = false;
-    const revision = await readRevision(options.dir);
+    const revision = await readRevision(options.dir, options.load);
     if (revision.ok) {
       if (revision.id !== current?.id) {
         passLog.info({ revision: revision.id, root: revision.root }, 'revision loaded');

@@ -10,7 +10,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadDesiredState } from '../desired/load.js';
+import { loadDesiredState, type LoadOptions } from '../desired/load.js';
 import type { DesiredState } from '../domain/desired.js';
 import type { DesiredStateIssue } from '../domain/errors.js';
 
@@ -18,7 +18,7 @@ export type Revision =
   | { ok: true; id: string; root: string; state: DesiredState }
   | { ok: false; id: string; root: string; issues: DesiredStateIssue[] };
 
-export async function readRevision(dir: string): Promise<Revision> {
+export async function readRevision(dir: string, options: LoadOptions = {}): Promise<Revision> {
   let root: string;
   try {
     root = await realpath(dir);
@@ -26,7 +26,7 @@ export async function readRevision(dir: string): Promise<Revision> {
     // Missing (git-sync has not published yet): invalid, never "delete everything".
     return { ok: false, id: 'none', root: dir, issues: [{ file: dir, line: 1, column: 1, path: '', message: 'the desired-state folder does not exist' }] };
   }
-  const [loaded, commit] = await Promise.all([loadDesiredState(root), gitCommit(root)]);
+  const [loaded, commit] = await Promise.all([loadDesiredState(root, options), gitCommit(root)]);
   if (!loaded.ok) return { ok: false, id: commit ?? 'unknown', root, issues: loaded.issues };
   return { ok: true, id: commit ?? `sha256:${loaded.contentHash.slice(0, 12)}`, root, state: loaded.state };
 }

@@ -188,7 +188,7 @@ describe('a principal Unity Catalog cannot see yet', () => {
     const logger = pino({ level: 'silent' });
     const connection = connectLive(config, { logger, visibilityTimeoutMs });
     try {
-      const desired = await loadOrThrow(example.dir);
+      const desired = await loadOrThrow(example.dir, config.databricks.trustedHosts);
       return await applyPass(desired, { live: connection.port, logger, diffOptions: { principals: 'create' } });
     } finally {
       await connection.close();

@@ -9,6 +9,7 @@ import { DatabricksHttp, type DatabricksHttpOptions } from '../../src/live/http.
 import { FamilyLimiter } from '../../src/live/limiter.js';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { ApiError } from '../../src/domain/errors.js';
+import { isLoopbackHost } from '../../src/domain/host-trust.js';
 import { startMswHttpServer, type MswHttpServer } from '../../src/simulator/http-server.js';
 
 export interface RecordedTelemetry extends ApiTelemetry {
@@ -34,6 +35,15 @@ export function captureLogger(): { logger: Logger; lines: string[]; records(): R
   return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
+/**
+ * The client modules' tests talk to msw servers and simulators on loopback
+ * ports picked at random, so their clients trust loopback; what is trusted in
+ * production is tested in src/live/http.test.ts and test/e2e/trusted-hosts.test.ts.
+ */
+export function trustLoopbackServers(url: URL): string | undefined {
+  return isLoopbackHost(url.hostname) ? undefined : `${url.host} is not a loopback test server`;
+}
+
 export interface TestHttp {
   http: DatabricksHttp;
   telemetry: RecordedTelemetry;
@@ -53,6 +63,7 @@ export function testHttp(
   const http = new DatabricksHttp({
     limiter: FamilyLimiter.unlimited(),
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    refuseCredentialsTo: trustLoopbackServers,
     ...rest,
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatIssue } from '../domain/errors.js';
 import { DATABRICKS_DOMAINS } from '../domain/host-trust.js';
 import { revision } from '../../test/fixtures/desired/revision.js';
+import { removeFolders, writeFolder } from '../../test/support/folder.js';
 import { contentHash, loadDesiredState, loadDesiredStateFromFiles, type LoadResult } from './load.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../desired-state', import.meta.url));
@@ -15,19 +16,7 @@ function expectOk(result: LoadResult): Extract<LoadResult, { ok: true }> {
   return result;
 }
 
-const temporaryDirs: string[] = [];
-async function folder(files: Record<string, string>): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'onboarder-desired-'));
-  temporaryDirs.push(root);
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
-    await writeFile(path.join(root, file), content);
-  }
-  return root;
-}
-afterEach(async () => {
-  await Promise.all(temporaryDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterEach(removeFolders);
 
 describe('the bundled example (desired-state/)', () => {
   it('loads without issues', async () => {
@@ -194,7 +183,7 @@ describe('the bundled example (desired-state/)', () => {
 
 describe('loading a folder', () => {
   it('never takes an empty folder for an empty desired state', async () => {
-    const root = await folder({ 'README.md': '# nothing here', 'only-comments.yaml': '# yaml-language-server: x\n---\n' });
+    const root = await writeFolder({ 'README.md': '# nothing here', 'only-comments.yaml': '# yaml-language-server: x\n---\n' });
     const result = await loadDesiredState(root);
     expect(result).toEqual({
       ok: false,
@@ -212,7 +201,7 @@ describe('loading a folder', () => {
 
   it('skips dot-files and dot-directories, and reads .yml as well as .yaml', async () => {
     const files = revision();
-    const root = await folder({
+    const root = await writeFolder({
       ...Object.fromEntries(Object.entries(files).map(([file, content]) => [file.replace('acme-roster.yaml', 'acme-roster.yml'), content])),
       '.git/config.yaml': 'not: [valid',
       'personas/.draft.yaml': 'kind: Nonsense',
@@ -223,12 +212,12 @@ describe('loading a folder', () => {
   });
 
   it('reads notebook sources relative to the root, and refuses a symlink leading out of it', async () => {
-    const outside = await folder({ 'secret.py': 'print("outside")' });
+    const outside = await writeFolder({ 'secret.py': 'print("outside")' });
     const acme = `${revision()['customers/acme.yaml']!}  notebooks:
     - { path: /Workspace/Acme/Start, source: notebooks/start.py, language: PYTHON }
     - { path: /Workspace/Acme/Leak, source: notebooks/leak.py, language: PYTHON }
 `;
-    const root = await folder(revision({ 'customers/acme.yaml': acme, 'notebooks/start.py': 'print("${customer}")' }));
+    const root = await writeFolder(revision({ 'customers/acme.yaml': acme, 'notebooks/start.py': 'print("${customer}")' }));
     await symlink(path.join(outside, 'secret.py'), path.join(root, 'notebooks/leak.py'));
     const result = await loadDesiredState(root);
     expect(result.ok ? [] : result.issues.map(formatIssue)).toEqual([
@@ -239,7 +228,7 @@ describe('loading a folder', () => {
   it('gives the same state and hash from disk as from memory', async () => {
     const files = revision({ 'notebooks/start.py': 'print("${catalog}")' });
     const fromMemory = expectOk(loadDesiredStateFromFiles(files));
-    const fromDisk = expectOk(await loadDesiredState(await folder(files)));
+    const fromDisk = expectOk(await loadDesiredState(await writeFolder(files)));
     expect(fromDisk.state).toEqual(fromMemory.state);
     expect(fromDisk.contentHash).toBe(fromMemory.contentHash);
   });

@@ -5,14 +5,15 @@
  * same pipeline on in-memory files (tests, tools).
  */
 import { createHash } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DesiredState } from '../domain/desired.js';
 import type { DesiredStateIssue } from '../domain/errors.js';
 import type { HostPattern } from '../domain/host-trust.js';
 import { validateDocuments, type AnyValidDocument } from './documents.js';
 import { expandDesiredState } from './expand.js';
-import { compareStrings, findYamlFiles, parseYamlFiles } from './parse.js';
+import { compareStrings, parseYamlFiles } from './parse.js';
+import { createRevisionReader, DEFAULT_READ_LIMITS, fileIssue, findYamlFiles, type ReadLimits } from './read-folder.js';
 import { indexDocuments } from './resolve.js';
 import { decodeNotebookSource, notebookSourcePath, type NotebookSources } from './notebook-source.js';
 import { checkRules } from './rules.js';
@@ -37,29 +38,35 @@ export interface LoadOptions {
    * Absent: hosts are not checked (tools that never connect).
    */
   trustedHosts?: readonly HostPattern[];
+  /** Size limits of the files read; DEFAULT_READ_LIMITS unless a test needs small ones. */
+  limits?: ReadLimits;
 }
 
 export async function loadDesiredState(root: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const limits = options.limits ?? DEFAULT_READ_LIMITS;
   const rootIssue = await checkRoot(root);
   if (rootIssue) return { ok: false, issues: [rootIssue] };
-  const yamlFiles = new Map<string, string>();
-  const readIssues: DesiredStateIssue[] = [];
-  let found: string[];
+  let listing: Awaited<ReturnType<typeof findYamlFiles>>;
   try {
-    found = await findYamlFiles(root);
+    listing = await findYamlFiles(root);
   } catch (error) {
     return { ok: false, issues: [fileIssue(root, `cannot list the desired-state folder: ${(error as Error).message}`)] };
   }
-  for (const file of found) {
-    try {
-      yamlFiles.set(file, await readFile(path.join(root, file), 'utf8'));
-    } catch (error) {
-      readIssues.push(fileIssue(file, `cannot read: ${(error as Error).message}`));
-    }
+  const reader = createRevisionReader(root, limits);
+  const yamlFiles = new Map<string, string>();
+  const readIssues = [...listing.issues];
+  let overBudget = false;
+  for (const file of listing.files) {
+    const read = await reader.read(file, limits.yamlFileBytes);
+    if (read.ok) yamlFiles.set(file, read.content.toString('utf8'));
+    else if (read.issue) readIssues.push(read.reason === 'missing' ? fileIssue(file, 'disappeared while the folder was read') : read.issue);
+    overBudget ||= read.ok === false && read.reason === 'over-budget';
   }
+  // Over the revision's limit nothing is parsed: it is rejected anyway, and parsing is what costs memory.
+  if (overBudget) return { ok: false, issues: sortIssues(readIssues) };
   const documents = validate(yamlFiles);
-  const notebookSources = await readNotebookSources(root, referencedSources(documents.documents));
-  return finish(root, yamlFiles, documents, notebookSources, readIssues, options);
+  const notebooks = await readNotebookSources(root, referencedSources(documents.documents), reader, limits);
+  return finish(root, yamlFiles, documents, notebooks.contents, [...readIssues, ...notebooks.issues], options);
 }
 
 /** The same pipeline over in-memory files (relative path -> content): YAML by extension, the rest notebook sources. */
@@ -149,24 +156,34 @@ function addSource(sources: ReturnType<typeof emptySources>, source: string, con
   else sources.problems.set(source, decoded.error);
 }
 
-/** Reads the sources that exist as files inside the root; a missing or binary one is reported by the rules. */
-async function readNotebookSources(root: string, sources: readonly string[]): Promise<NotebookSources> {
+/**
+ * Reads the sources that exist as files inside the root; a missing one is
+ * reported by the rules, one that cannot be read (not a regular file, over
+ * its limit) here, at the source file.
+ */
+async function readNotebookSources(
+  root: string,
+  sources: readonly string[],
+  reader: ReturnType<typeof createRevisionReader>,
+  limits: ReadLimits,
+): Promise<{ contents: NotebookSources; issues: DesiredStateIssue[] }> {
   const contents = emptySources();
-  if (sources.length === 0) return contents;
+  const issues: DesiredStateIssue[] = [];
+  if (sources.length === 0) return { contents, issues };
   const realRoot = await realpath(root);
   for (const source of sources) {
-    try {
-      const real = await realpath(path.join(root, source));
-      // A symlink inside the folder must not smuggle in a file from outside it.
-      const relative = path.relative(realRoot, real);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
-      if (!(await stat(real)).isFile()) continue;
-      addSource(contents, source, await readFile(real));
-    } catch {
-      // Missing or unreadable: left out, and reported as missing by the rules.
-    }
+    const real = await realpath(path.join(root, source)).catch(() => undefined);
+    if (real === undefined) continue;
+    // A symlink inside the folder must not smuggle in a file from outside it.
+    const relative = path.relative(realRoot, real);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    const read = await reader.read(source, limits.notebookFileBytes, real);
+    if (read.ok) addSource(contents, source, read.content);
+    // Refused (not a regular file, over its limit): reported where the Customer names it, not as "not found".
+    else if (read.reason === 'refused' && read.issue) contents.problems.set(source, read.issue.message);
+    else if (read.reason === 'over-budget' && read.issue) issues.push(read.issue);
   }
-  return contents;
+  return { contents, issues };
 }
 
 async function checkRoot(root: string): Promise<DesiredStateIssue | undefined> {
@@ -176,10 +193,6 @@ async function checkRoot(root: string): Promise<DesiredStateIssue | undefined> {
   } catch {
     return fileIssue(root, 'the desired-state folder does not exist');
   }
-}
-
-function fileIssue(file: string, message: string): DesiredStateIssue {
-  return { file, line: 1, column: 1, path: '', message };
 }
 
 export function sortIssues(issues: readonly DesiredStateIssue[]): DesiredStateIssue[] {

@@ -56,4 +56,21 @@ describe('hostile YAML', () => {
       { file: 'bomb.yaml', line: 1, column: 1, path: '', message: 'YAML error: Excessive alias count indicates a resource exhaustion attack' },
     ]);
   });
+
+  it('makes every warning an error, located, and keeps no document with one', () => {
+    const result = parseYamlFiles(new Map([['tags.yaml', 'a: !custom 1\nb: !!js/regexp /x/\n']]));
+    expect(result.documents).toEqual([]);
+    expect(result.issues.map(({ line, column, message }) => `${line}:${column}: ${message}`)).toEqual([
+      '1:4: YAML error: Unresolved tag: !custom',
+      '2:4: YAML error: Unresolved tag: tag:yaml.org,2002:js/regexp',
+    ]);
+  });
+
+  it('refuses reserved keys at any depth, with their path', () => {
+    const result = parseYamlFiles(new Map([['keys.yaml', 'spec:\n  list:\n    - { ok: 1, prototype: 2 }\n']]));
+    expect(result.documents).toEqual([]);
+    expect(result.issues).toEqual([
+      { file: 'keys.yaml', line: 3, column: 16, path: 'spec.list[0].prototype', message: 'key "prototype" is not allowed (it names a JavaScript object\'s internals)' },
+    ]);
+  });
 });

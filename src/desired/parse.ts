@@ -3,8 +3,6 @@
  * this module turns such a path back into file:line:column, so a message
  * points at the exact key or value that is wrong.
  */
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { SourceLocation } from '../domain/desired.js';
 import type { DesiredStateIssue } from '../domain/errors.js';
@@ -29,23 +27,6 @@ export interface ParsedFiles {
   issues: DesiredStateIssue[];
 }
 
-/** Relative paths (forward slashes, sorted) of every `*.yaml`/`*.yml` under `root`, skipping dot-entries. */
-export async function findYamlFiles(root: string): Promise<string[]> {
-  const found: string[] = [];
-  async function walk(relativeDir: string): Promise<void> {
-    const entries = await readdir(path.join(root, relativeDir), { withFileTypes: true });
-    for (const entry of entries) {
-      // .git, editor swap files and hidden folders are never desired state.
-      if (entry.name.startsWith('.')) continue;
-      const relative = relativeDir === '' ? entry.name : `${relativeDir}/${entry.name}`;
-      if (entry.isDirectory()) await walk(relative);
-      else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) found.push(relative);
-    }
-  }
-  await walk('');
-  return found.sort();
-}
-
 /** Parses every document of every file; syntax errors become located issues. */
 export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles {
   const documents: ParsedDocument[] = [];
@@ -59,6 +40,24 @@ export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles 
         for (const error of document.errors) {
           const { line, col } = lineCounter.linePos(error.pos[0]);
           issues.push({ file, line, column: col, path: '', message: `YAML syntax error: ${error.message}` });
+        }
+        return;
+      }
+      // A warning means the data is not what the text says (an unknown tag such as `!!js/function` becomes a
+      // plain string), so it is an error like any other.
+      if (document.warnings.length > 0) {
+        for (const warning of document.warnings) {
+          const { line, col } = lineCounter.linePos(warning.pos[0]);
+          issues.push({ file, line, column: col, path: '', message: `YAML error: ${warning.message}` });
+        }
+        return;
+      }
+      const reservedKeys = findReservedKeys(document.contents, []);
+      if (reservedKeys.length > 0) {
+        for (const { keyPath, offset } of reservedKeys) {
+          const { line, col } = lineCounter.linePos(offset);
+          const message = `key "${String(keyPath[keyPath.length - 1])}" is not allowed (it names a JavaScript object's internals)`;
+          issues.push({ file, line, column: col, path: formatPath(keyPath), message });
         }
         return;
       }
@@ -86,6 +85,27 @@ export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles 
     });
   }
   return { documents, issues };
+}
+
+/**
+ * `__proto__`, `constructor` and `prototype` as map keys. yaml keeps
+ * `__proto__` as an own property, but any later copy by assignment (a schema
+ * parser building its output, a spread into a record) would set the copy's
+ * prototype instead and lose the key: refused here, before any copy is made.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function findReservedKeys(node: unknown, nodePath: DocumentPath): { keyPath: DocumentPath; offset: number }[] {
+  if (isMap(node)) {
+    return node.items.flatMap((pair) => {
+      if (!isScalar(pair.key)) return [];
+      const key = String(pair.key.value);
+      if (RESERVED_KEYS.has(key)) return [{ keyPath: [...nodePath, key], offset: pair.key.range?.[0] ?? 0 }];
+      return findReservedKeys(pair.value, [...nodePath, key]);
+    });
+  }
+  if (isSeq(node)) return node.items.flatMap((item, index) => findReservedKeys(item, [...nodePath, index]));
+  return [];
 }
 
 function locateInDocument(

@@ -239,7 +239,10 @@ export function createController(options: ControllerOptions): Controller {
           revisionDirty = true;
           trigger('revision');
         },
-        options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs },
+        {
+          ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
+          onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error), dir: options.dir }, 'watching the desired-state folder failed'),
+        },
       );
       trigger('start');
     },

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { canMakeFifos, mkfifo } from '../../test/support/fifo.js';
 import { gitCommit, readRevision } from './revision.js';
 
 const exec = promisify(execFile);
@@ -24,13 +25,13 @@ async function repository(): Promise<{ repo: string; head: string }> {
 describe('the revision id', () => {
   it('is the commit of a checkout on a branch, loose or packed, and of a detached linked worktree', async () => {
     const { repo, head } = await repository();
-    expect(await gitCommit(repo)).toBe(head);
+    expect(await gitCommit(repo)).toEqual({ ok: true, commit: head });
     await git(repo, 'pack-refs', '--all');
-    expect(await gitCommit(repo)).toBe(head);
+    expect(await gitCommit(repo)).toEqual({ ok: true, commit: head });
 
     const worktree = path.join(repo, '..', `${path.basename(repo)}-wt`);
     await git(repo, 'worktree', 'add', '-q', '--detach', worktree, head);
-    expect(await gitCommit(worktree)).toBe(head);
+    expect(await gitCommit(worktree)).toEqual({ ok: true, commit: head });
   });
 
   it('is a content hash outside git, and the folder a link points to is what is read', async () => {
@@ -47,5 +48,44 @@ describe('the revision id', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'onboarder-revision-'));
     await rm(dir, { recursive: true });
     expect(await readRevision(dir)).toMatchObject({ ok: false, issues: [{ message: 'the desired-state folder does not exist' }] });
+  });
+});
+
+describe('hostile git metadata', () => {
+  const fifos = canMakeFifos();
+
+  it('rejects the revision, located, when .git is a FIFO (file or inside the folder) instead of blocking', async (context) => {
+    if (!(await fifos)) context.skip();
+    const dir = await mkdtemp(path.join(tmpdir(), 'onboarder-revision-'));
+    await writeFile(path.join(dir, 'workspace.yaml'), WORKSPACE);
+    await mkfifo(path.join(dir, '.git'));
+    expect(await readRevision(dir)).toMatchObject({
+      ok: false,
+      id: 'unknown',
+      issues: [{ file: '.git', line: 1, column: 1, message: "is a FIFO (named pipe), not a regular file; the revision's commit cannot be read" }],
+    });
+
+    await rm(path.join(dir, '.git'));
+    await mkdir(path.join(dir, '.git'));
+    await mkfifo(path.join(dir, '.git', 'HEAD'));
+    expect(await readRevision(dir)).toMatchObject({ ok: false, issues: [{ file: '.git/HEAD', message: expect.stringMatching(/^is a FIFO/) }] });
+  });
+
+  it('takes only a commit id from git files, so a HEAD pointing at another file cannot carry its content into the id', async () => {
+    const secrets = await mkdtemp(path.join(tmpdir(), 'onboarder-secret-'));
+    await writeFile(path.join(secrets, 'token'), 'dapi0123456789abcdef0123456789abcdef\n');
+    const dir = await mkdtemp(path.join(tmpdir(), 'onboarder-revision-'));
+    await writeFile(path.join(dir, 'workspace.yaml'), WORKSPACE);
+    await mkdir(path.join(dir, '.git'));
+    await writeFile(path.join(dir, '.git', 'HEAD'), `ref: ${path.relative(path.join(dir, '.git'), path.join(secrets, 'token'))}\n`);
+    const traversal = await readRevision(dir);
+    expect(traversal).toMatchObject({ ok: true });
+    expect(traversal.id).toMatch(/^sha256:[0-9a-f]{12}$/);
+
+    // A well-formed ref whose file holds something other than a commit id is not taken either.
+    await writeFile(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    await mkdir(path.join(dir, '.git', 'refs', 'heads'), { recursive: true });
+    await writeFile(path.join(dir, '.git', 'refs', 'heads', 'main'), 'dapi0123456789abcdef0123456789abcdef\n');
+    expect(await gitCommit(dir)).toEqual({ ok: true, commit: undefined });
   });
 });

@@ -4,7 +4,7 @@
  * the controller watching the link, the simulator over real HTTP, and the
  * controller's own HTTP server scraped like Prometheus would.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Controller } from '../../src/loop/controller.js';
 import { main } from '../../src/main.js';
 import { CONTRACT_METRICS } from '../support/contract.js';
-import { Capture, copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { canMakeFifos, mkfifo } from '../support/fifo.js';
+import { Capture, copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
 
 const exec = promisify(execFile);
 const ROSTER = 'customers/acme/roster.yaml';
@@ -280,4 +281,73 @@ describe('onboarder run on a plain folder', () => {
     expect((await runCli(['apply', dir], account.env)).code).toBe(0);
     expect((await runCli(['plan', dir, '--detailed-exitcode'], account.env)).code).toBe(0);
   }, 60_000);
+});
+
+describe('onboarder run on hostile files', () => {
+  const fifos = canMakeFifos();
+  const answers = async (url: string, endpoint: string) => (await request(`${url}${endpoint}`)).statusCode;
+
+  it('rejects a revision with a FIFO at .git or renamed over a YAML file, stays responsive, and stops promptly', async (context) => {
+    if (!(await fifos)) context.skip();
+    const dir = await copyWithoutHosts();
+    running = await startRun(dir, account.env);
+    await until('the first convergence', () => running!.controller.status().lastReconcile?.result === 'success');
+    const inForce = running.controller.status().revision?.id;
+    const onboard = (user: string) => (text: string) => text.replace('  users:\n', `  users:\n    - { userName: ${user}, personas: [analysts] }\n`);
+    const roster = path.join(dir, ROSTER);
+
+    // A FIFO at .git: reading it blocked the revision read for good, so no later revision was ever seen.
+    await mkfifo(path.join(dir, '.git'));
+    await writeFile(roster, onboard('fifo.git@acmecorp.com')(await readFile(roster, 'utf8')));
+    await until('the .git FIFO reported', () => running!.controller.status().rejected?.errors.includes(".git:1:1: is a FIFO (named pipe), not a regular file; the revision's commit cannot be read"));
+    expect(await answers(running.url, '/healthz')).toBe(200);
+    expect(await answers(running.url, '/readyz')).toBe(200);
+    expect(running.controller.status().revision?.id).toBe(inForce);
+    expect(isMember('fifo.git@acmecorp.com', 'customer-acme-analysts')).toBe(false);
+
+    // A FIFO renamed over the roster.
+    await rm(path.join(dir, '.git'));
+    await mkfifo(path.join(dir, 'customers/acme/incoming'));
+    await rename(path.join(dir, 'customers/acme/incoming'), roster);
+    await until('the roster FIFO reported', () => running!.controller.status().rejected?.errors.includes(`${ROSTER}:1:1: is a FIFO (named pipe), not a regular file`));
+    expect(await answers(running.url, '/healthz')).toBe(200);
+    expect(await answers(running.url, '/readyz')).toBe(200);
+    expect(running.controller.status().revision?.id).toBe(inForce);
+    expect(metric(await scrape(running.url), 'onboarder_desired_state_valid')).toContain('onboarder_desired_state_valid 0');
+
+    const stopping = Date.now();
+    const code = await running.stop();
+    running = undefined;
+    expect(code).toBe(0);
+    // A bound, not a speed: before, stop waited out the whole grace period for a read that never ended.
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+  }, 60_000);
+
+  it('a `run` process whose folder has a FIFO at .git answers /healthz and exits 0 on SIGTERM', async (context) => {
+    if (!(await fifos)) context.skip();
+    const dir = await copyWithoutHosts();
+    await mkfifo(path.join(dir, '.git'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', dir, '--port=0'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...account.env, ONBOARDER_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await until('the controller serving', () => /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"controller running"/.exec(output)?.[1], 30_000);
+      await until('the revision rejected', () => output.includes('revision rejected') && output.includes('.git:1:1: is a FIFO'), 30_000);
+      expect(await answers(url, '/healthz')).toBe(200);
+      expect(await answers(url, '/readyz')).toBe(503); // no valid revision was ever loaded
+      const signalledAt = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000))]);
+      expect(code, output).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(15_000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 90_000);
 });

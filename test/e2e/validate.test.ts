@@ -2,9 +2,10 @@
  * `onboarder validate` on broken revisions of the bundled example: exit 1,
  * every message located by file:line:column and document path.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { canMakeFifos, mkfifo } from '../support/fifo.js';
 import { copyWithoutHosts, EXAMPLE_DIR, runCli } from '../support/harness.js';
 
 async function brokenExample(file: string, edit: (text: string) => string): Promise<string> {
@@ -94,5 +95,15 @@ describe('onboarder validate', () => {
     const planned = await runCli(['plan', dir]);
     expect(planned.code).toBe(1);
     expect(planned.stderr).toMatch(/nobody/);
+  });
+
+  it('errors, located, on a FIFO in place of a YAML file instead of hanging', async (context) => {
+    if (!(await canMakeFifos())) context.skip();
+    const dir = await copyWithoutHosts();
+    await rm(path.join(dir, 'customers/acme/roster.yaml'));
+    await mkfifo(path.join(dir, 'customers/acme/roster.yaml'));
+    const run = await runCli(['validate', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('customers/acme/roster.yaml:1:1: is a FIFO (named pipe), not a regular file');
   });
 });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { captureLogger, useMswServer, useRecorded, apiFailure } from '../../test/support/live.js';
 import { ConfigError } from '../domain/errors.js';
 import { patTokenSource } from './auth.js';
-import { DatabricksHttp, keepInt64AsStrings } from './http.js';
+import { DatabricksHttp } from './http.js';
+import { keepInt64AsStrings } from './json-int64.js';
 import { FamilyLimiter } from './limiter.js';
 
 const TOKEN = 'dapi-super-secret-token-0123456789';

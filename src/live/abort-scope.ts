@@ -1,0 +1,55 @@
+/**
+ * A cancellation scope: aborts when any parent signal aborts or when its own
+ * deadline passes, and says which. Hand-linked rather than AbortSignal.any
+ * with AbortSignal.timeout: the parents (a pass's signal) outlive thousands of
+ * requests, so each scope removes its listener and its timer when done
+ * instead of leaving them to the garbage collector.
+ */
+
+export interface AbortScope {
+  readonly signal: AbortSignal;
+  /** True once the scope's own deadline passed (not a parent's abort, not `abort()`). */
+  readonly expired: boolean;
+  /** Aborts the scope (e.g. to drop a response that grew too large). */
+  abort(reason: Error): void;
+  /** Removes the timer and the listeners on the parents; call it in `finally`. */
+  dispose(): void;
+}
+
+export function abortScope(parents: readonly (AbortSignal | undefined)[], deadlineMs: number, reason: () => Error): AbortScope {
+  const controller = new AbortController();
+  let expired = false;
+  const linked = parents.filter((parent): parent is AbortSignal => parent !== undefined);
+  const onParentAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
+  for (const parent of linked) {
+    if (parent.aborted) controller.abort(parent.reason);
+    else parent.addEventListener('abort', onParentAbort, { once: true });
+  }
+  const timer = controller.signal.aborted
+    ? undefined
+    : setTimeout(() => {
+        expired = true;
+        controller.abort(reason());
+      }, deadlineMs);
+  return {
+    signal: controller.signal,
+    get expired() {
+      return expired;
+    },
+    abort: (why) => controller.abort(why),
+    dispose() {
+      clearTimeout(timer);
+      for (const parent of linked) parent.removeEventListener('abort', onParentAbort);
+    },
+  };
+}
+
+/** Settles as `promise` does, or rejects with the signal's reason once it aborts (the promise itself runs on). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

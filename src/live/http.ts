@@ -284,7 +284,8 @@ export class DatabricksHttp {
     if (!read.ok) {
       const seconds = finished('RESPONSE_TOO_LARGE');
       this.logger.debug({ family, method, path, status, bytes: read.bytes, ms: Math.round(seconds * 1000), attempt }, 'Databricks response too large');
-      const apiMessage = `the ${family} answer (HTTP ${status}) is over the ${formatBytes(this.maxResponseBytes)} response cap; reading stopped at ${formatBytes(read.bytes)}`;
+      const size = read.declared ? `it declares ${formatBytes(read.bytes)}` : `reading stopped at ${formatBytes(read.bytes)}`;
+      const apiMessage = `the ${family} answer (HTTP ${status}) is over the ${formatBytes(this.maxResponseBytes)} response cap; ${size}`;
       // A status of 0: callers read 404 as "absent", and a 404 whose body was refused says nothing.
       const error = new ApiError({ family, method, path, status: 0, errorCode: 'RESPONSE_TOO_LARGE', apiMessage, retryable: false });
       return { ok: false, error, outcome: { kind: 'transport', code: 'RESPONSE_TOO_LARGE' } };

@@ -10,13 +10,21 @@ export interface AbortScope {
   readonly signal: AbortSignal;
   /** True once the scope's own deadline passed (not a parent's abort, not `abort()`). */
   readonly expired: boolean;
+  /** Starts the deadline now, if it has not started yet. */
+  startDeadline(): void;
   /** Aborts the scope (e.g. to drop a response that grew too large). */
   abort(reason: Error): void;
   /** Removes the timer and the listeners on the parents; call it in `finally`. */
   dispose(): void;
 }
 
-export function abortScope(parents: readonly (AbortSignal | undefined)[], deadlineMs: number, reason: () => Error): AbortScope {
+/** `start: 'later'` leaves the deadline to `startDeadline()`; until then only the parents abort the scope. */
+export function abortScope(
+  parents: readonly (AbortSignal | undefined)[],
+  deadlineMs: number,
+  reason: () => Error,
+  start: 'now' | 'later' = 'now',
+): AbortScope {
   const controller = new AbortController();
   let expired = false;
   const linked = parents.filter((parent): parent is AbortSignal => parent !== undefined);
@@ -25,17 +33,21 @@ export function abortScope(parents: readonly (AbortSignal | undefined)[], deadli
     if (parent.aborted) controller.abort(parent.reason);
     else parent.addEventListener('abort', onParentAbort, { once: true });
   }
-  const timer = controller.signal.aborted
-    ? undefined
-    : setTimeout(() => {
-        expired = true;
-        controller.abort(reason());
-      }, deadlineMs);
+  let timer: NodeJS.Timeout | undefined;
+  const startDeadline = () => {
+    if (timer !== undefined || controller.signal.aborted) return;
+    timer = setTimeout(() => {
+      expired = true;
+      controller.abort(reason());
+    }, deadlineMs);
+  };
+  if (start === 'now') startDeadline();
   return {
     signal: controller.signal,
     get expired() {
       return expired;
     },
+    startDeadline,
     abort: (why) => controller.abort(why),
     dispose() {
       clearTimeout(timer);

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { apiFailure, testHttp, type TestHttp } from '../../test/support/live.js';
 import { startHostileServer, type Hostility, type HostileServer } from '../../test/support/hostile-server.js';
 import type { TokenSource } from './auth.js';
+import { FamilyLimiter } from './limiter.js';
 import type { HttpMethod } from './http.js';
 
 const anything = z.unknown();
@@ -93,14 +94,29 @@ describe('the request deadline', () => {
     expect(seconds).toBeLessThan(1.5 + 0.8 + 5);
   });
 
-  it('bounds it even when the token never comes', async () => {
+  it('bounds it even when the token for a retry never comes', async () => {
     const { call, server } = await setUp('silent', { timeouts: { requestMs: 500 }, retry: { totalBudgetMs: 1_000 } });
-    const stuck: TokenSource = { token: () => new Promise<string>(() => undefined), describe: () => 'stuck' };
-    const { error, seconds } = await call('GET', stuck);
+    let tokens = 0;
+    const stuckAfterFirst: TokenSource = {
+      token: () => (++tokens === 1 ? Promise.resolve('tok-1') : new Promise<string>(() => undefined)),
+      describe: () => 'stuck after the first token',
+    };
+    const { error, seconds } = await call('GET', stuckAfterFirst);
     expect(error.details).toMatchObject({ errorCode: 'REQUEST_TIMEOUT', retryable: false });
     expect(error.message).toContain('no answer from account-scim within 1500 ms, the retry budget plus one request deadline');
-    expect(server.requests).toBe(0);
+    expect(server.requests).toBe(1);
+    expect(tokens).toBe(2);
     expect(seconds).toBeLessThan(1.5 + 5);
+  });
+
+  it('does not count the wait for a turn in the limiter before the first attempt', async () => {
+    // One at a time, 300 ms each: the last of six waits 1.5 s for its turn, past budget plus deadline (0.7 s).
+    server = await startHostileServer('slow', { slowMs: 300 });
+    const client = testHttp({ timeouts: { requestMs: 600 }, retry: { totalBudgetMs: 100 }, limiter: new FamilyLimiter({ workspace: { concurrency: 1, requestsPerSecond: Infinity } }) });
+    clients.push(client);
+    const read = () => client.http.request({ family: 'workspace', method: 'GET', baseUrl: server!.url, path: '/x', schema: anything });
+    await expect(Promise.all(Array.from({ length: 6 }, read))).resolves.toHaveLength(6);
+    expect(server.requests).toBe(6);
   });
 });
 

@@ -169,12 +169,18 @@ export class DatabricksHttp {
     assertSafeUrl(url, `${req.family} URL`);
     const idempotent = req.idempotent ?? req.method !== 'POST';
     const { payload, contentType } = serialiseBody(req.body, req.int64BodyFields);
-    const started = this.now();
-    // No retry starts after the budget, so with one attempt's deadline on top this bounds the whole
-    // request, waits in the limiter queue and for a token included.
+    // The budget counts from the first attempt: a wait for a turn in the limiter before it (a wave
+    // of a thousand writes queues for minutes) is no fault of the request. No retry starts past the
+    // budget, so the budget plus one deadline is the longest the attempts can take; the timer holds
+    // them to it, whatever else stalls (a token for a retry, a turn in the queue for one).
+    let started: number | undefined;
     const hardLimitMs = this.policy.totalBudgetMs + this.requestTimeoutMs;
-    const budget = abortScope([cancelled], hardLimitMs, () => new Error('retry budget spent'));
+    const budget = abortScope([cancelled], hardLimitMs, () => new Error('retry budget spent'), 'later');
     const stopped = () => stoppedError(req, cancelled, hardLimitMs);
+    const firstAttemptStarts = () => {
+      started ??= this.now();
+      budget.startDeadline();
+    };
     try {
       for (let attempt = 1; ; attempt++) {
         if (budget.signal.aborted) throw stopped();
@@ -185,7 +191,10 @@ export class DatabricksHttp {
         const result = await this.limiter
           .schedule(
             req.family,
-            () => this.attempt(req, { url, headers, payload, idempotent, secrets, attempt, cancelled, budget: budget.signal }),
+            () => {
+              firstAttemptStarts();
+              return this.attempt(req, { url, headers, payload, idempotent, secrets, attempt, cancelled, budget: budget.signal });
+            },
             { write: req.method !== 'GET', scope: url.origin, signal: budget.signal },
           )
           // p-queue rejects a queued task whose signal aborted.
@@ -199,7 +208,7 @@ export class DatabricksHttp {
         }
         if (!error.retryable || attempt >= this.policy.maxAttempts) throw error;
         const wait = retryDelayMs(this.policy, attempt, error.details.retryAfterSeconds, this.random);
-        if (this.now() - started + wait > this.policy.totalBudgetMs) throw error;
+        if (this.now() - (started ?? this.now()) + wait > this.policy.totalBudgetMs) throw error;
         this.logger.warn(
           {
             family: req.family,

@@ -17,10 +17,13 @@ export type Hostility =
   /** Streams a body of `hugeBytes` (default 1 GiB), chunked, with backpressure. */
   | 'huge'
   /** The same, with the size declared in Content-Length. */
-  | 'huge-declared';
+  | 'huge-declared'
+  /** Not hostile, only slow: answers `{}` after `slowMs` (the contrast case). */
+  | 'slow';
 
 export interface HostileServerOptions {
   trickleEveryMs?: number;
+  slowMs?: number;
   hugeBytes?: number;
 }
 
@@ -95,6 +98,11 @@ export async function startHostileServer(hostility: Hostility, options: HostileS
       case 'endless':
         res.writeHead(200, { 'content-type': 'application/json' });
         return every(20, res, Buffer.alloc(4096, ' '));
+      case 'slow': {
+        const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), options.slowMs ?? 300);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
       case 'huge':
       case 'huge-declared': {
         const total = options.hugeBytes ?? ONE_GIB;

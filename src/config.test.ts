@@ -32,11 +32,22 @@ describe('parseConfig', () => {
   });
 
   it('refuses a malformed duration, port or lease name, naming the setting', () => {
-    expect(() => configOf(['run', '--resync-interval=10'])).toThrow(/resyncIntervalMs: must be a duration such as 500ms, 30s, 10m or 1h/);
-    expect(() => configOf(['run', '--resync-interval=0s'])).toThrow(/resyncIntervalMs: must be longer than 0/);
-    expect(() => configOf(['run', '--port=70000'])).toThrow(/port/);
-    expect(() => configOf(['run', '--lease-name=Not_A_Name'])).toThrow(/leaseName: must be a Kubernetes object name/);
+    expect(() => configOf(['run', '--resync-interval=10'])).toThrow(
+      /--resync-interval \(ONBOARDER_RESYNC_INTERVAL\): must be a duration such as 500ms, 30s, 10m or 1h/,
+    );
+    expect(() => configOf(['run', '--resync-interval=0s'])).toThrow(/--resync-interval \(ONBOARDER_RESYNC_INTERVAL\): must be longer than 0/);
+    expect(() => configOf(['run', '--port=70000'])).toThrow(/--port \(ONBOARDER_PORT\)/);
+    expect(() => configOf(['run', '--lease-name=Not_A_Name'])).toThrow(/--lease-name \(ONBOARDER_LEASE_NAME\): must be a Kubernetes object name/);
     expect(() => configOf(['deploy'])).toThrow(/unknown command "deploy"/);
+  });
+
+  it('reads the request deadline from --request-timeout or ONBOARDER_REQUEST_TIMEOUT (default 60 s), refusing a malformed one by name', () => {
+    expect(configOf(['plan']).requestTimeoutMs).toBe(60_000);
+    expect(configOf(['plan', '--request-timeout=90s']).requestTimeoutMs).toBe(90_000);
+    expect(configOf(['plan'], { ONBOARDER_REQUEST_TIMEOUT: '500ms' }).requestTimeoutMs).toBe(500);
+    expect(configOf(['plan', '--request-timeout=2m'], { ONBOARDER_REQUEST_TIMEOUT: '500ms' }).requestTimeoutMs).toBe(120_000);
+    expect(() => configOf(['plan', '--request-timeout=soon'])).toThrow(/--request-timeout \(ONBOARDER_REQUEST_TIMEOUT\): must be a duration/);
+    expect(() => configOf(['plan'], { ONBOARDER_REQUEST_TIMEOUT: '0ms' })).toThrow(/--request-timeout \(ONBOARDER_REQUEST_TIMEOUT\): must be longer than 0/);
   });
 
   it('takes credentials only from the standard Databricks variables, one method at a time', () => {

@@ -47,6 +47,8 @@ export interface Config {
   readonly scimPageSize: number;
   /** Client-side rate limits per API family, over the defaults. */
   readonly rateLimits: FamilyLimitsConfig;
+  /** The most one Databricks request attempt may take, connect to last byte. */
+  readonly requestTimeoutMs: number;
   /** `run`: full reconcile interval (a commit reconciles at once). */
   readonly resyncIntervalMs: number;
   /** `run`: HTTP port for /metrics, /healthz, /readyz and the status page. */
@@ -85,6 +87,7 @@ const FLAGS = {
   'simulator-port': { type: 'string' },
   'scim-page-size': { type: 'string' },
   'rate-limits': { type: 'string' },
+  'request-timeout': { type: 'string' },
   'resync-interval': { type: 'string' },
   port: { type: 'string' },
   'bind-address': { type: 'string' },
@@ -123,6 +126,7 @@ const settingsSchema = z.object({
   simulatorPort: z.coerce.number().int().min(0).max(65535).default(0),
   scimPageSize: z.coerce.number().int().min(1).max(10_000).default(100),
   resyncIntervalMs: duration.default(10 * 60_000),
+  requestTimeoutMs: duration.default(60_000),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   shutdownGraceMs: duration.default(20_000),
   leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' }).default('onboarder'),
@@ -131,6 +135,21 @@ const settingsSchema = z.object({
     .regex(/^\/[^\s]*[^/\s]$/, { error: 'must be an absolute workspace folder path, e.g. /Users/{me}/.onboarder/inventory' })
     .default(DEFAULT_INVENTORY_PATH),
 });
+
+/** Where each setting comes from: its flag and its variable (errors name both). */
+const SETTING_SOURCES = {
+  principals: ['principals', 'ONBOARDER_PRINCIPALS'],
+  logLevel: ['log-level', 'ONBOARDER_LOG_LEVEL'],
+  logFormat: ['log-format', 'ONBOARDER_LOG_FORMAT'],
+  simulatorPort: ['simulator-port', 'ONBOARDER_SIMULATOR_PORT'],
+  scimPageSize: ['scim-page-size', 'ONBOARDER_SCIM_PAGE_SIZE'],
+  resyncIntervalMs: ['resync-interval', 'ONBOARDER_RESYNC_INTERVAL'],
+  requestTimeoutMs: ['request-timeout', 'ONBOARDER_REQUEST_TIMEOUT'],
+  port: ['port', 'ONBOARDER_PORT'],
+  shutdownGraceMs: ['shutdown-grace', 'ONBOARDER_SHUTDOWN_GRACE'],
+  leaseName: ['lease-name', 'ONBOARDER_LEASE_NAME'],
+  inventoryPath: ['inventory-path', 'ONBOARDER_INVENTORY_PATH'],
+} as const satisfies Record<keyof z.input<typeof settingsSchema>, readonly [keyof typeof FLAGS, string]>;
 
 export interface ParsedArgs {
   command: Command | undefined;
@@ -156,20 +175,15 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     const value = parsed.values[flag];
     return typeof value === 'string' ? value : env[variable] || undefined;
   };
-  const settings = settingsSchema.safeParse({
-    principals: pick('principals', 'ONBOARDER_PRINCIPALS'),
-    logLevel: pick('log-level', 'ONBOARDER_LOG_LEVEL'),
-    logFormat: pick('log-format', 'ONBOARDER_LOG_FORMAT'),
-    simulatorPort: pick('simulator-port', 'ONBOARDER_SIMULATOR_PORT'),
-    scimPageSize: pick('scim-page-size', 'ONBOARDER_SCIM_PAGE_SIZE'),
-    resyncIntervalMs: pick('resync-interval', 'ONBOARDER_RESYNC_INTERVAL'),
-    port: pick('port', 'ONBOARDER_PORT'),
-    shutdownGraceMs: pick('shutdown-grace', 'ONBOARDER_SHUTDOWN_GRACE'),
-    leaseName: pick('lease-name', 'ONBOARDER_LEASE_NAME'),
-    inventoryPath: pick('inventory-path', 'ONBOARDER_INVENTORY_PATH'),
-  });
+  const settings = settingsSchema.safeParse(
+    Object.fromEntries(Object.entries(SETTING_SOURCES).map(([key, [flag, variable]]) => [key, pick(flag, variable)])),
+  );
   if (!settings.success) {
-    throw new ConfigError(settings.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const named = (key: PropertyKey | undefined) => {
+      const source = SETTING_SOURCES[key as keyof typeof SETTING_SOURCES];
+      return source ? `--${source[0]} (${source[1]})` : String(key);
+    };
+    throw new ConfigError(settings.error.issues.map((i) => `${named(i.path[0])}: ${i.message}`).join('; '));
   }
   const colour = isTty && parsed.values['no-color'] !== true && !env.NO_COLOR;
   const accountHost = normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com');
@@ -187,6 +201,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     scimPageSize: settings.data.scimPageSize,
     rateLimits: parseRateLimits(pick('rate-limits', 'ONBOARDER_RATE_LIMITS')),
     resyncIntervalMs: settings.data.resyncIntervalMs,
+    requestTimeoutMs: settings.data.requestTimeoutMs,
     port: settings.data.port,
     bindAddress: parseBindAddress(pick('bind-address', 'ONBOARDER_BIND_ADDRESS')),
     shutdownGraceMs: settings.data.shutdownGraceMs,
@@ -331,6 +346,8 @@ Flags (each also an environment variable):
   --rate-limits=SPEC             ONBOARDER_RATE_LIMITS  client-side limits per API family over the defaults:
                                                         family=RPS[/WRITE_RPS],... or none
   --resync-interval=DURATION     ONBOARDER_RESYNC_INTERVAL  run: full reconcile interval, e.g. 30s, 10m (default 10m)
+  --request-timeout=DURATION     ONBOARDER_REQUEST_TIMEOUT  the most one Databricks request attempt may take, connect
+                                                        to last byte (default 60s; retries stay within 5 minutes)
   --port=N                       ONBOARDER_PORT         run: HTTP port (default 8080)
   --bind-address=ADDRESS         ONBOARDER_BIND_ADDRESS  run: HTTP listen address (default 0.0.0.0, all interfaces)
   --allowed-hosts=H1,H2          ONBOARDER_ALLOWED_HOSTS  hosts trusted with credentials besides Databricks' own domains

@@ -52,7 +52,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
     ...(options.workspaceHost ? { workspaceHost: options.workspaceHost } : {}),
     limits: { ...config.rateLimits, ...options.limits },
-    ...(options.retry ? { http: { retry: options.retry } } : {}),
+    http: { timeouts: { requestMs: config.requestTimeoutMs }, ...(options.retry ? { retry: options.retry } : {}) },
   });
   const visibility = options.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: options.visibilityTimeoutMs };
   const port: LivePort = {

@@ -11,6 +11,8 @@ import type { DesiredState } from './domain/desired.js';
 import { ConfigError, DesiredStateError, formatIssue, stableCode } from './domain/errors.js';
 import type { HostPattern } from './domain/host-trust.js';
 import { planHasChanges } from './domain/plan.js';
+import { createScrubber } from './domain/redact.js';
+import { credentialSecrets } from './live/auth.js';
 import { connectLive } from './connect.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
@@ -45,10 +47,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     return 1;
   }
 
+  const secrets = credentialSecrets(config.databricks.credentials);
   // One-shot commands log to stderr: stdout carries the plan (and `--json` stays parseable).
   const logger = io.logStream
-    ? createLogger({ level: config.logLevel, pretty: false, destination: io.logStream })
-    : createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty', destination: 2 });
+    ? createLogger({ level: config.logLevel, pretty: false, destination: io.logStream, secrets })
+    : createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty', destination: 2, secrets });
   try {
     switch (config.command) {
       case 'schema':
@@ -66,7 +69,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return await runDemo(config, io, logger);
     }
   } catch (error) {
-    io.stderr.write(`onboarder: ${describeError(error)}\n`);
+    // API errors are scrubbed already; an unexpected error's message or stack may not be.
+    io.stderr.write(`onboarder: ${createScrubber(secrets)(describeError(error))}\n`);
     return 1;
   } finally {
     logger.flush();

@@ -33,6 +33,13 @@ export function protectCredentials<C extends Credentials>(credentials: C): C {
   return copy;
 }
 
+/** The values to scrub wherever text leaves the process: the secret, and the `id:secret` pair Basic auth encodes. */
+export function credentialSecrets(credentials: Credentials | undefined): string[] {
+  if (credentials === undefined) return [];
+  if (credentials.type === 'pat') return [credentials.token];
+  return [credentials.clientSecret, `${credentials.clientId}:${credentials.clientSecret}`];
+}
+
 export function patTokenSource(token: string): TokenSource {
   return hideInternals({
     token: () => Promise.resolve(token),

@@ -6,7 +6,8 @@ import { captureLogger, useMswServer, useRecorded, apiFailure, trustLoopbackServ
 import { ConfigError } from '../domain/errors.js';
 import { originPattern, untrustedReason } from '../domain/host-trust.js';
 import { patTokenSource } from './auth.js';
-import { DatabricksHttp, keepInt64AsStrings } from './http.js';
+import { DatabricksHttp } from './http.js';
+import { keepInt64AsStrings } from './json-int64.js';
 import { FamilyLimiter } from './limiter.js';
 
 const TOKEN = 'dapi-super-secret-token-0123456789';

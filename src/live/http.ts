@@ -1,7 +1,8 @@
 /**
  * The one HTTP client of the Databricks API families: connection pooling,
- * auth headers, the retry policy, rate limiting, response validation and
- * error mapping live here, so the per-family modules only describe requests.
+ * auth headers, the retry policy, rate limiting, deadlines, the response
+ * size cap, response validation and error mapping live here, so the
+ * per-family modules only describe requests.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
@@ -10,9 +11,13 @@ import type { Logger } from 'pino';
 import { Agent, request as undiciRequest } from 'undici';
 import type { z } from 'zod';
 import { ApiError, ConfigError } from '../domain/errors.js';
+import { scrub } from '../domain/redact.js';
 import { noTelemetry, type ApiFamily, type ApiTelemetry } from '../domain/telemetry.js';
 import type { TokenSource } from './auth.js';
+import { abortScope, untilAborted } from './abort-scope.js';
 import { parseErrorBody } from './error-body.js';
+import { describeIssues, formatMs, invalidResponse, rethrowUnless, stoppedError, transportCode } from './http-errors.js';
+import { parseJsonBody, stringifyWithInt64 } from './json-int64.js';
 import { FamilyLimiter } from './limiter.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -23,6 +28,7 @@ import {
   type AttemptOutcome,
   type RetryPolicy,
 } from './retry.js';
+import { DEFAULT_MAX_RESPONSE_BYTES, formatBytes, readCappedBody, type BodyRead } from './response-body.js';
 import { assertSafeUrl, buildUrl, redactedQuery, type QueryValue } from './url.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -62,8 +68,16 @@ export interface ApiRequest<T> {
 
 export interface HttpTimeouts {
   connectMs: number;
+  /** Idle time until the response headers arrive. */
   headersMs: number;
+  /** Idle time between two chunks of the body. */
   bodyMs: number;
+  /**
+   * One attempt as a whole: connect, headers and the entire body. The idle
+   * timeouts alone let a server that trickles a byte now and then hold a
+   * request for ever.
+   */
+  requestMs: number;
 }
 
 export interface DatabricksHttpOptions {
@@ -76,6 +90,8 @@ export interface DatabricksHttpOptions {
   timeouts?: Partial<HttpTimeouts>;
   keepAliveTimeoutMs?: number;
   connectionsPerOrigin?: number;
+  /** Responses (bodies of errors included) larger than this are refused unread; default 32 MiB. */
+  maxResponseBytes?: number;
   userAgent?: string;
   /** Injected so tests need no fake timers; resolves early (never rejects) when `signal` aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -84,9 +100,23 @@ export interface DatabricksHttpOptions {
   now?: () => number;
 }
 
-const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000, requestMs: 60_000 };
 
 type AttemptResult<T> = { ok: true; value: T } | { ok: false; error: ApiError; outcome: AttemptOutcome };
+
+/** What one attempt sends, and the signals that stop it. */
+interface AttemptInput {
+  url: URL;
+  headers: Record<string, string>;
+  payload: string | undefined;
+  idempotent: boolean;
+  secrets: string[];
+  attempt: number;
+  /** The command's or pass's signal (withSignal). */
+  cancelled: AbortSignal | undefined;
+  /** Aborts when `cancelled` does or the whole request's time is up. */
+  budget: AbortSignal;
+}
 
 /** One per process: it owns the connection pool. */
 export class DatabricksHttp {
@@ -100,6 +130,8 @@ export class DatabricksHttp {
   private readonly now: () => number;
   private readonly userAgent: string;
   private readonly refuseCredentialsTo: (url: URL) => string | undefined;
+  private readonly requestTimeoutMs: number;
+  private readonly maxResponseBytes: number;
   /** The signal of the command or pass a request belongs to (see withSignal). */
   private readonly cancellation = new AsyncLocalStorage<AbortSignal>();
 
@@ -121,6 +153,8 @@ export class DatabricksHttp {
     this.now = options.now ?? Date.now;
     this.userAgent = options.userAgent ?? 'onboarder/0.1';
     this.refuseCredentialsTo = options.refuseCredentialsTo;
+    this.requestTimeoutMs = timeouts.requestMs;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   /**
@@ -134,7 +168,7 @@ export class DatabricksHttp {
   }
 
   async request<T>(req: ApiRequest<T>): Promise<T> {
-    const signal = this.cancellation.getStore();
+    const cancelled = this.cancellation.getStore();
     const url = buildUrl(req.baseUrl, req.path, req.query);
     assertSafeUrl(url, `${req.family} URL`);
     if (req.auth !== undefined || authorizationValues(req.headers).length > 0) {
@@ -144,46 +178,62 @@ export class DatabricksHttp {
     }
     const idempotent = req.idempotent ?? req.method !== 'POST';
     const { payload, contentType } = serialiseBody(req.body, req.int64BodyFields);
-    const started = this.now();
+    // The budget counts from the first attempt: a wait for a turn in the limiter before it (a wave
+    // of a thousand writes queues for minutes) is no fault of the request. No retry starts past the
+    // budget, so the budget plus one deadline is the longest the attempts can take; the timer holds
+    // them to it, whatever else stalls (a token for a retry, a turn in the queue for one).
+    let started: number | undefined;
+    const hardLimitMs = this.policy.totalBudgetMs + this.requestTimeoutMs;
+    const budget = abortScope([cancelled], hardLimitMs, () => new Error('retry budget spent'), 'later');
+    const stopped = () => stoppedError(req, cancelled, hardLimitMs);
+    const firstAttemptStarts = () => {
+      started ??= this.now();
+      budget.startDeadline();
+    };
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (budget.signal.aborted) throw stopped();
+        // Per attempt, so a token refreshed during a long backoff is picked up.
+        const token = req.auth ? await untilAborted(req.auth.token(), budget.signal).catch(rethrowUnless(budget.signal, stopped)) : undefined;
+        const headers = this.headers(req, token, contentType);
+        const secrets = [...(req.secrets ?? []), ...(token ? [token] : []), ...authorizationValues(req.headers)];
+        const result = await this.limiter
+          .schedule(
+            req.family,
+            () => {
+              firstAttemptStarts();
+              return this.attempt(req, { url, headers, payload, idempotent, secrets, attempt, cancelled, budget: budget.signal });
+            },
+            { write: req.method !== 'GET', scope: url.origin, signal: budget.signal },
+          )
+          // p-queue rejects a queued task whose signal aborted.
+          .catch(rethrowUnless(budget.signal, stopped));
+        if (result.ok) return result.value;
 
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw abortedError(req, signal);
-      // Per attempt, so a token refreshed during a long backoff is picked up.
-      const token = req.auth ? await req.auth.token() : undefined;
-      const headers = this.headers(req, token, contentType);
-      const secrets = [...(req.secrets ?? []), ...(token ? [token] : []), ...authorizationValues(req.headers)];
-      const result = await this.limiter.schedule(
-        req.family,
-        () => this.attempt(req, url, headers, payload, idempotent, secrets, attempt, signal),
-        { write: req.method !== 'GET', scope: url.origin, ...(signal ? { signal } : {}) },
-      ).catch((error: unknown) => {
-        // p-queue rejects a queued task whose signal aborted.
-        if (signal?.aborted) throw abortedError(req, signal);
-        throw error;
-      });
-      if (result.ok) return result.value;
-
-      const { error } = result;
-      if (isThrottled(req.family, result.outcome)) {
-        const pauseMs = error.details.retryAfterSeconds === undefined ? undefined : Math.min(error.details.retryAfterSeconds, 60) * 1000;
-        this.limiter.throttled(req.family, { write: req.method !== 'GET', scope: url.origin, ...(pauseMs === undefined ? {} : { pauseMs }) });
+        const { error } = result;
+        if (isThrottled(req.family, result.outcome)) {
+          const pauseMs = error.details.retryAfterSeconds === undefined ? undefined : Math.min(error.details.retryAfterSeconds, 60) * 1000;
+          this.limiter.throttled(req.family, { write: req.method !== 'GET', scope: url.origin, ...(pauseMs === undefined ? {} : { pauseMs }) });
+        }
+        if (!error.retryable || attempt >= this.policy.maxAttempts) throw error;
+        const wait = retryDelayMs(this.policy, attempt, error.details.retryAfterSeconds, this.random);
+        if (this.now() - (started ?? this.now()) + wait > this.policy.totalBudgetMs) throw error;
+        this.logger.warn(
+          {
+            family: req.family,
+            method: req.method,
+            path: req.path,
+            status: error.status,
+            errorCode: error.errorCode,
+            attempt,
+            delayMs: wait,
+          },
+          'retrying Databricks request',
+        );
+        await this.sleep(wait, budget.signal);
       }
-      if (!error.retryable || attempt >= this.policy.maxAttempts) throw error;
-      const wait = retryDelayMs(this.policy, attempt, error.details.retryAfterSeconds, this.random);
-      if (this.now() - started + wait > this.policy.totalBudgetMs) throw error;
-      this.logger.warn(
-        {
-          family: req.family,
-          method: req.method,
-          path: req.path,
-          status: error.status,
-          errorCode: error.errorCode,
-          attempt,
-          delayMs: wait,
-        },
-        'retrying Databricks request',
-      );
-      await this.sleep(wait, signal);
+    } finally {
+      budget.dispose();
     }
   }
 
@@ -200,52 +250,66 @@ export class DatabricksHttp {
     return headers;
   }
 
-  private async attempt<T>(
-    req: ApiRequest<T>,
-    url: URL,
-    headers: Record<string, string>,
-    payload: string | undefined,
-    idempotent: boolean,
-    secrets: string[],
-    attempt: number,
-    signal: AbortSignal | undefined,
-  ): Promise<AttemptResult<T>> {
+  /** One attempt, bounded as a whole (connect, headers, body) by the request deadline. */
+  private async attempt<T>(req: ApiRequest<T>, sent: AttemptInput): Promise<AttemptResult<T>> {
     const { family, method, path } = req;
+    const { url, idempotent, secrets, attempt } = sent;
+    const deadline = abortScope([sent.budget], this.requestTimeoutMs, () => new Error('request deadline passed'));
     const t0 = performance.now();
-    let status: number;
-    let text: string;
-    let retryAfterHeader: string | string[] | undefined;
-    try {
-      const res = await undiciRequest(url, { method, headers, body: payload ?? null, dispatcher: this.agent, signal: signal ?? null });
-      status = res.statusCode;
-      retryAfterHeader = res.headers['retry-after'];
-      // Always drain the body, or the keep-alive socket cannot be reused.
-      text = await res.body.text();
-    } catch (cause) {
-      if (signal?.aborted) return { ok: false, error: abortedError(req, signal), outcome: { kind: 'transport', code: 'ABORTED' } };
-      const code = transportCode(cause);
+    const finished = (code: string) => {
       const seconds = (performance.now() - t0) / 1000;
       this.telemetry.requestFinished({ family, method, code, seconds });
+      return seconds;
+    };
+    let status: number;
+    let read: BodyRead;
+    let retryAfterHeader: string | string[] | undefined;
+    try {
+      const res = await undiciRequest(url, {
+        method,
+        headers: sent.headers,
+        body: sent.payload ?? null,
+        dispatcher: this.agent,
+        signal: deadline.signal,
+      });
+      status = res.statusCode;
+      retryAfterHeader = res.headers['retry-after'];
+      // Read to the end (or the cap), or the keep-alive socket cannot be reused.
+      read = await readCappedBody(res.body, this.maxResponseBytes, res.headers['content-length']);
+      // Only an abort frees a socket whose answer was left half read.
+      if (!read.ok) deadline.abort(new Error('response too large'));
+    } catch (cause) {
+      if (sent.cancelled?.aborted || sent.budget.aborted) {
+        const error = stoppedError(req, sent.cancelled, this.policy.totalBudgetMs + this.requestTimeoutMs);
+        return { ok: false, error, outcome: { kind: 'transport', code: error.errorCode } };
+      }
+      const code = deadline.expired ? 'REQUEST_TIMEOUT' : transportCode(cause);
+      const seconds = finished(code);
       this.logger.debug(
         { family, method, path, query: redactedQuery(url), code, ms: Math.round(seconds * 1000), attempt },
         'Databricks request failed',
       );
       const outcome: AttemptOutcome = { kind: 'transport', code };
-      const apiMessage = scrub(cause instanceof Error ? cause.message : String(cause), secrets);
-      const error = new ApiError({
-        family,
-        method,
-        path,
-        status: 0,
-        errorCode: code,
-        apiMessage,
-        retryable: isRetryable(family, idempotent, outcome),
-      });
+      const apiMessage = deadline.expired
+        ? `no complete answer from ${family} within the ${formatMs(this.requestTimeoutMs)} request deadline (--request-timeout)`
+        : scrub(cause instanceof Error ? cause.message : String(cause), secrets);
+      const error = new ApiError({ family, method, path, status: 0, errorCode: code, apiMessage, retryable: isRetryable(family, idempotent, outcome) });
       return { ok: false, error, outcome };
+    } finally {
+      deadline.dispose();
     }
 
-    const seconds = (performance.now() - t0) / 1000;
-    this.telemetry.requestFinished({ family, method, code: String(status), seconds });
+    if (!read.ok) {
+      const seconds = finished('RESPONSE_TOO_LARGE');
+      this.logger.debug({ family, method, path, status, bytes: read.bytes, ms: Math.round(seconds * 1000), attempt }, 'Databricks response too large');
+      const size = read.declared ? `it declares ${formatBytes(read.bytes)}` : `reading stopped at ${formatBytes(read.bytes)}`;
+      const apiMessage = `the ${family} answer (HTTP ${status}) is over the ${formatBytes(this.maxResponseBytes)} response cap; ${size}`;
+      // A status of 0: callers read 404 as "absent", and a 404 whose body was refused says nothing.
+      const error = new ApiError({ family, method, path, status: 0, errorCode: 'RESPONSE_TOO_LARGE', apiMessage, retryable: false });
+      return { ok: false, error, outcome: { kind: 'transport', code: 'RESPONSE_TOO_LARGE' } };
+    }
+    const { text } = read;
+    const seconds = finished(String(status));
     this.logger.debug(
       { family, method, path, query: redactedQuery(url), status, ms: Math.round(seconds * 1000), attempt },
       'Databricks request',
@@ -254,7 +318,7 @@ export class DatabricksHttp {
     if (isThrottled(family, outcome)) this.telemetry.throttled(family);
 
     if (status >= 200 && status < 300) {
-      const parsed = parseBody(text, req.int64Fields);
+      const parsed = parseJsonBody(text, req.int64Fields);
       if (parsed.ok) {
         const checked = req.schema.safeParse(parsed.value);
         if (checked.success) return { ok: true, value: checked.data };
@@ -290,99 +354,6 @@ function serialiseBody(body: unknown, int64Fields: readonly string[] | undefined
   return { payload: stringifyWithInt64(body, int64Fields ?? []), contentType: 'application/json' };
 }
 
-/**
- * JSON.stringify cannot write an integer beyond 2^53, so such values travel
- * as decimal strings and are unquoted afterwards. The match is anchored after
- * `{` or `,`: inside a compact JSON string every `"` is escaped, so only real
- * keys qualify. A number under such a key has already lost its digits, and a
- * string that is not an integer would be sent quoted; both are refused.
- */
-export function stringifyWithInt64(body: unknown, fields: readonly string[]): string {
-  if (fields.length === 0) return JSON.stringify(body);
-  let out = JSON.stringify(body, (key: string, value: unknown) => {
-    if (!fields.includes(key)) return value;
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-      throw new RangeError(`${key}: ${value} is not a safe integer; pass int64 values as decimal strings`);
-    }
-    if (typeof value === 'string' && !/^-?\d+$/.test(value)) throw new RangeError(`${key}: ${JSON.stringify(value)} is not an integer`);
-    return value;
-  });
-  for (const field of fields) {
-    const key = JSON.stringify(field);
-    const pattern = new RegExp(`(?<=[{,])${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:"(-?\\d+)"`, 'g');
-    out = out.replace(pattern, (_match, digits: string) => `${key}:${digits}`);
-  }
-  return out;
-}
-
-function parseBody(text: string, int64Fields: readonly string[] | undefined): { ok: true; value: unknown } | { ok: false } {
-  if (text.trim() === '') return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(keepInt64AsStrings(text, int64Fields)) as unknown };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/**
- * JSON.parse rounds integers above 2^53, so quote them first. The look-behind
- * skips keys that appear escaped inside a string value.
- */
-export function keepInt64AsStrings(text: string, fields: readonly string[] | undefined): string {
-  let out = text;
-  for (const field of fields ?? []) {
-    const key = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(?<!\\\\)"${key}"(\\s*):(\\s*)(-?\\d+)(?=\\s*[,}\\]])`, 'g'), `"${field}"$1:$2"$3"`);
-  }
-  return out;
-}
-
-/** The command or pass this request belonged to was stopped: not a service failure, never retried. */
-function abortedError(req: ApiRequest<unknown>, signal: AbortSignal): ApiError {
-  const reason: unknown = signal.reason;
-  const why = reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the command or pass was stopped';
-  return new ApiError({ family: req.family, method: req.method, path: req.path, status: 0, errorCode: 'ABORTED', apiMessage: why, retryable: false });
-}
-
-function invalidResponse(req: ApiRequest<unknown>, status: number, apiMessage: string): ApiError {
-  return new ApiError({
-    family: req.family,
-    method: req.method,
-    path: req.path,
-    status,
-    errorCode: 'INVALID_RESPONSE',
-    apiMessage,
-    retryable: false,
-  });
-}
-
-/** The first few schema mismatches, by path and message only: response values may be personal data. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], max = 3): string {
-  const parts = issues.slice(0, max).map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`);
-  const more = issues.length > max ? ` (+${issues.length - max} more)` : '';
-  return `unexpected response shape: ${parts.join('; ')}${more}`;
-}
-
-function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? String(segment) : `.${String(segment)}`;
-  }
-  return out === '' ? '(root)' : out;
-}
-
-/** undici and node:net put the useful code on `code`; a dual-stack connect fails with an AggregateError. */
-function transportCode(cause: unknown): string {
-  const code = (cause as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code !== '') return code;
-  if (cause instanceof AggregateError) {
-    const inner = cause.errors.find((e: unknown) => typeof (e as { code?: unknown } | null)?.code === 'string');
-    if (inner) return (inner as { code: string }).code;
-  }
-  return cause instanceof Error && cause.name !== 'Error' ? cause.name : 'TRANSPORT_ERROR';
-}
-
 function authorizationValues(headers: Record<string, string> | undefined): string[] {
   const values: string[] = [];
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -393,16 +364,6 @@ function authorizationValues(headers: Record<string, string> | undefined): strin
     }
   }
   return values;
-}
-
-/** Removes credentials from text that came from a server or a socket error. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
-  }
-  // Credentials are long; the length keeps phrases like "Basic authentication" readable.
-  return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/g, '$1 [REDACTED]');
 }
 
 /** Encodes one dynamic path segment (an id or a name). */

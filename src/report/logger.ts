@@ -1,9 +1,12 @@
 /**
  * The logger factory. JSON lines by default (what log pipelines want);
- * pino-pretty only for the demo or a terminal. Secret-looking fields are
- * redacted as a second line of defence: the API client never logs them.
+ * pino-pretty only for the demo or a terminal. Secrets are redacted as a
+ * second line of defence (the API client never logs them): secret-looking
+ * fields by name, and the configured credentials in every form, anywhere in
+ * a line (a message, an error, a nested field).
  */
 import { pino, type Logger } from 'pino';
+import { createScrubber } from '../domain/redact.js';
 
 export const REDACT_PATHS = [
   'token',
@@ -27,10 +30,17 @@ export interface LoggerOptions {
    * stdout carries only the plan.
    */
   destination?: 1 | 2 | NodeJS.WritableStream;
+  /** Credentials to remove from every line, whatever field or form they appear in. */
+  secrets?: readonly string[];
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const base = { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  const scrubLine = createScrubber(options.secrets ?? []);
+  const base = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: { streamWrite: scrubLine },
+  };
   if (options.pretty) {
     const destination = typeof options.destination === 'number' ? options.destination : 1;
     return pino({

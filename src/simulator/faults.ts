@@ -44,10 +44,17 @@ export interface FaultMatch {
   family?: Family;
 }
 
+/** What a scripted failure may echo of the request it answers. */
+export interface ReceivedRequest {
+  headers: Headers;
+  body: string;
+}
+
 export interface ScriptedFailure extends FaultMatch {
   status: number;
   errorCode?: string;
-  message?: string;
+  /** The error message; a function makes a server that echoes what it received (as badly behaved ones do). */
+  message?: string | ((received: ReceivedRequest) => string);
 }
 
 export interface FaultKnobs {

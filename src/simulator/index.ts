@@ -74,7 +74,7 @@ import { UC_PREFIX, unityCatalogHandlers } from './unity-catalog.js';
 import { workspaceObjectHandlers, WORKSPACE_PREFIX } from './workspace-objects.js';
 import { workspaceScimHandlers } from './workspace-scim.js';
 
-export type { FaultKnobs, FaultMatch, Family, RateLimitKnob, ScriptedFailure } from './faults.js';
+export type { FaultKnobs, FaultMatch, Family, RateLimitKnob, ReceivedRequest, ScriptedFailure } from './faults.js';
 export type { RecordedRequest } from './pipeline.js';
 export type {
   AccountGroup,

@@ -99,7 +99,7 @@ export function route(ctx: SimulatorContext, method: Method, path: string, spec:
       record(0);
       return HttpResponse.error();
     } else if (decision.kind === 'fail') {
-      response = scriptedFailure(decision.failure);
+      response = await scriptedFailure(decision.failure, request);
     } else if (decision.kind === 'throttle') {
       response = apiErrorResponse(429, 'REQUEST_LIMIT_EXCEEDED', 'Too many requests. Please wait a moment and try again.', {
         'Retry-After': String(decision.retryAfterSeconds),
@@ -158,8 +158,11 @@ const DEFAULT_FAILURE_CODES: Record<number, string> = {
   504: 'DEADLINE_EXCEEDED',
 };
 
-function scriptedFailure(failure: ScriptedFailure): Response {
+async function scriptedFailure(failure: ScriptedFailure, request: Request): Promise<Response> {
   const errorCode = failure.errorCode ?? DEFAULT_FAILURE_CODES[failure.status] ?? 'UNKNOWN';
-  const message = failure.message ?? `Injected failure (HTTP ${failure.status}).`;
+  const message =
+    typeof failure.message === 'function'
+      ? failure.message({ headers: request.headers, body: await request.clone().text() })
+      : (failure.message ?? `Injected failure (HTTP ${failure.status}).`);
   return apiErrorResponse(failure.status, errorCode, message, failure.status === 429 ? { 'Retry-After': '0' } : undefined);
 }

@@ -4,7 +4,7 @@
  * an error or the output.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_OAUTH_CLIENT, DEFAULT_PAT } from '../../src/simulator/index.js';
+import { DEFAULT_OAUTH_CLIENT, DEFAULT_PAT, type ReceivedRequest } from '../../src/simulator/index.js';
 import { copyWithoutHosts, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
 
 let account: SimulatedAccount | undefined;
@@ -71,10 +71,53 @@ describe('retries', () => {
 });
 
 describe('secrets', () => {
-  const leaks = (text: string) => {
-    const basic = Buffer.from(`${DEFAULT_OAUTH_CLIENT.clientId}:${DEFAULT_OAUTH_CLIENT.clientSecret}`).toString('base64');
-    return [DEFAULT_PAT, DEFAULT_OAUTH_CLIENT.clientSecret, basic, 'sim-oauth.'].filter((secret) => text.includes(secret));
+  const base64 = (text: string) => Buffer.from(text).toString('base64');
+  /** Each credential as sent and in the forms a server or a library may hand it back in. */
+  const forms = (secret: string) => [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    base64(secret),
+    base64(secret).replace(/=+$/, ''),
+    Buffer.from(secret).toString('base64url'),
+  ];
+  const basic = base64(`${DEFAULT_OAUTH_CLIENT.clientId}:${DEFAULT_OAUTH_CLIENT.clientSecret}`);
+  const SECRET_FORMS = [...forms(DEFAULT_PAT), ...forms(DEFAULT_OAUTH_CLIENT.clientSecret), ...forms(`Basic ${basic}`), basic, 'sim-oauth.'];
+  // Case-insensitive, so a lower- or upper-cased copy counts as a leak too.
+  const leaks = (text: string) => SECRET_FORMS.filter((form) => text.toLowerCase().includes(form.toLowerCase()));
+
+  /** A badly behaved server: its error message repeats the credential it got, in every form. */
+  const echoCredentials = ({ headers, body }: ReceivedRequest): string => {
+    const authorization = headers.get('authorization') ?? '';
+    const [scheme, credential = ''] = authorization.split(' ');
+    const decoded = scheme === 'Basic' ? Buffer.from(credential, 'base64').toString() : credential;
+    const secret = scheme === 'Basic' ? decoded.slice(decoded.indexOf(':') + 1) : credential;
+    return [
+      `echo: header ${authorization}`,
+      `lower ${authorization.toLowerCase()}`,
+      `url ${encodeURIComponent(authorization)}`,
+      `form ${new URLSearchParams({ authorization, secret }).toString()}`,
+      `body ${body}`,
+      `decoded ${decoded}`,
+      `base64 ${base64(secret)}`,
+    ].join('; ');
   };
+
+  it.each(['pat', 'oauth'] as const)('no %s credential appears in any form, even when the server echoes it back in each', async (auth) => {
+    const { sim, apply, plan } = await setUp(auth);
+    if (auth === 'oauth') sim.faults.failNext(1, { status: 400, family: 'oauth', message: echoCredentials });
+    sim.faults.failNext(1, { status: 400, method: 'GET', pathIncludes: '/scim/v2/', message: echoCredentials });
+    const runs = [await plan(), await plan(), await apply(), await plan()];
+    const everything = runs.map((r) => r.stdout + r.stderr + r.logs).join('\n');
+    const echoes = runs.filter((r) => r.stderr.includes('echo: header'));
+    // The echoes really reached the output, redacted: the token request's (oauth) and a SCIM read's.
+    expect(echoes).toHaveLength(auth === 'oauth' ? 2 : 1);
+    for (const run of echoes) {
+      expect(run.stderr).toMatch(/echo: header [^;]*\[REDACTED\]; lower [^;]*\[REDACTED\]; url [^;]*\[REDACTED\]; form [^;]*\[REDACTED\].*; base64 \[REDACTED\]$/m);
+    }
+    expect(runs.at(-1)!.code).toBe(0);
+    expect(leaks(everything)).toEqual([]);
+  });
 
   it.each(['pat', 'oauth'] as const)('no %s credential appears in debug logs, output or errors, even on failures', async (auth) => {
     const { sim, apply, plan } = await setUp(auth);

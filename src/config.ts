@@ -43,8 +43,10 @@ export interface Config {
   readonly resyncIntervalMs: number;
   /** `run`: HTTP port for /metrics, /healthz, /readyz and the status page. */
   readonly port: number;
-  /** `run`: how long in-flight work may take to finish after SIGTERM. */
+  /** How long in-flight work may take to finish after SIGTERM or SIGINT (run, plan, apply). */
   readonly shutdownGraceMs: number;
+  /** The deadline of one pass (observe, apply, inventory): past it the pass is aborted and reported as failed. */
+  readonly passTimeoutMs: number;
   /** `run`: Kubernetes Lease leader election; only the leader writes. */
   readonly leaderElect: boolean;
   readonly leaseName: string;
@@ -78,6 +80,7 @@ const FLAGS = {
   'resync-interval': { type: 'string' },
   port: { type: 'string' },
   'shutdown-grace': { type: 'string' },
+  'pass-timeout': { type: 'string' },
   'leader-elect': { type: 'boolean' },
   'lease-name': { type: 'string' },
   'lease-namespace': { type: 'string' },
@@ -113,6 +116,8 @@ const settingsSchema = z.object({
   resyncIntervalMs: duration.default(10 * 60_000),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   shutdownGraceMs: duration.default(20_000),
+  // Long enough for a cold apply of a large estate at the documented rate limits; short enough that a hang is seen.
+  passTimeoutMs: duration.default(15 * 60_000),
   leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' }).default('onboarder'),
   inventoryPath: z
     .string()
@@ -153,6 +158,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     resyncIntervalMs: pick('resync-interval', 'ONBOARDER_RESYNC_INTERVAL'),
     port: pick('port', 'ONBOARDER_PORT'),
     shutdownGraceMs: pick('shutdown-grace', 'ONBOARDER_SHUTDOWN_GRACE'),
+    passTimeoutMs: pick('pass-timeout', 'ONBOARDER_PASS_TIMEOUT'),
     leaseName: pick('lease-name', 'ONBOARDER_LEASE_NAME'),
     inventoryPath: pick('inventory-path', 'ONBOARDER_INVENTORY_PATH'),
   });
@@ -175,6 +181,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     resyncIntervalMs: settings.data.resyncIntervalMs,
     port: settings.data.port,
     shutdownGraceMs: settings.data.shutdownGraceMs,
+    passTimeoutMs: settings.data.passTimeoutMs,
     leaderElect: parsed.values['leader-elect'] === true || env.ONBOARDER_LEADER_ELECT === 'true',
     leaseName: settings.data.leaseName,
     leaseIdentity: env.POD_NAME || hostname(),
@@ -275,7 +282,8 @@ Flags (each also an environment variable):
                                                         family=RPS[/WRITE_RPS],... or none
   --resync-interval=DURATION     ONBOARDER_RESYNC_INTERVAL  run: full reconcile interval, e.g. 30s, 10m (default 10m)
   --port=N                       ONBOARDER_PORT         run: HTTP port (default 8080)
-  --shutdown-grace=DURATION      ONBOARDER_SHUTDOWN_GRACE  run: time for in-flight work after SIGTERM (default 20s)
+  --shutdown-grace=DURATION      ONBOARDER_SHUTDOWN_GRACE  time for in-flight work after SIGTERM/SIGINT (default 20s)
+  --pass-timeout=DURATION        ONBOARDER_PASS_TIMEOUT  deadline of one pass (read, apply, inventory) (default 15m)
   --leader-elect                 ONBOARDER_LEADER_ELECT=true  run: Kubernetes Lease leader election
   --lease-name=NAME              ONBOARDER_LEASE_NAME   Lease name (default onboarder)
   --lease-namespace=NS           ONBOARDER_LEASE_NAMESPACE  Lease namespace (default: the pod's)

@@ -23,8 +23,16 @@ export interface LiveConnection {
   port: LivePort;
   inventory: InventoryPort;
   databricks: Databricks;
+  /**
+   * Closes the connection pool; requests still in flight after
+   * CLOSE_WAIT_MS (a hung response that nothing aborted) are cut off, so
+   * closing never hangs.
+   */
   close(): Promise<void>;
 }
+
+/** How long `close` lets requests in flight end before it destroys their sockets. */
+const CLOSE_WAIT_MS = 1_000;
 
 export interface ConnectOptions {
   logger: Logger;
@@ -55,6 +63,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
   });
   const visibility = options.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: options.visibilityTimeoutMs };
   const port: LivePort = {
+    withSignal: (signal, fn) => databricks.http.withSignal(signal, fn),
     observe: (desired, inventory) => observeLiveState(databricks, observeScope(desired, inventory)),
     runner: (desired, live) =>
       createActionRunner({
@@ -67,7 +76,19 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
         workspaceAssets: createWorkspaceAssetRunner((workspace) => databricks.workspaceAssets(workspaceRef(desired, workspace))),
       }),
   };
-  return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => databricks.close() };
+  return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => closeOrDestroy(databricks, options.logger) };
+}
+
+async function closeOrDestroy(databricks: Databricks, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_WAIT_MS)));
+  // Not awaited after a destroy: nothing is left to wait for, and its outcome says nothing new.
+  const closed = databricks.close().then(() => 'closed' as const, () => 'closed' as const);
+  const outcome = await Promise.race([closed, waited]);
+  clearTimeout(timer);
+  if (outcome === 'closed') return;
+  logger.warn({ waitedMs: CLOSE_WAIT_MS }, 'Databricks requests still in flight at close: their connections are destroyed');
+  await databricks.destroy();
 }
 
 /**

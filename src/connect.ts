@@ -16,6 +16,7 @@ import type { FamilyLimitsConfig } from './live/limiter.js';
 import { observeLiveState } from './live/observe.js';
 import { observeScope, workspaceRef } from './live/observe-scope.js';
 import type { RetryPolicy } from './live/retry.js';
+import { settlesWithin } from './loop/pass-signal.js';
 import type { InventoryPort, LivePort } from './loop/reconciler.js';
 import { createInventoryStore, type InventoryStore } from './inventory/store.js';
 
@@ -80,13 +81,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
 }
 
 async function closeOrDestroy(databricks: Databricks, logger: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_WAIT_MS)));
-  // Not awaited after a destroy: nothing is left to wait for, and its outcome says nothing new.
-  const closed = databricks.close().then(() => 'closed' as const, () => 'closed' as const);
-  const outcome = await Promise.race([closed, waited]);
-  clearTimeout(timer);
-  if (outcome === 'closed') return;
+  if (await settlesWithin(databricks.close(), CLOSE_WAIT_MS)) return;
   logger.warn({ waitedMs: CLOSE_WAIT_MS }, 'Databricks requests still in flight at close: their connections are destroyed');
   await databricks.destroy();
 }

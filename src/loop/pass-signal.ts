@@ -59,3 +59,18 @@ export function formatDuration(ms: number): string {
   if (ms >= 1000) return `${Math.round(ms / 100) / 10}s`;
   return `${ms}ms`;
 }
+
+/** Whether `promise` settles within `ms` (a rejection counts as settled: the caller only waits, it does not judge). */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

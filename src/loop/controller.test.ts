@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyWithoutHosts } from '../../test/support/harness.js';
+import { copyWithoutHosts, until } from '../../test/support/harness.js';
 import { emptyUnityCatalog, type LiveState } from '../domain/live.js';
 import { startControllerHttpServer, type ControllerHttpServer } from '../report/http-server.js';
 import { createMetrics } from '../report/metrics.js';
@@ -51,14 +51,6 @@ describe('the pass deadline and the watchdog', () => {
     const response = await request(`${server!.url}/healthz`);
     return { status: response.statusCode, text: await response.body.text() };
   };
-  const until = async (what: string, probe: () => unknown) => {
-    const deadline = Date.now() + 10_000;
-    while (!probe()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-
   it('aborts a pass past its deadline through its signal and reports it as failed; /healthz stays ok', async () => {
     const metrics = createMetrics();
     let passSignal: AbortSignal | undefined;

@@ -5,6 +5,7 @@
  * deadline, when a shutdown's grace period is over, and when the pass ends:
  * a request or retry that a failed pass left running must not outlive it.
  */
+import { setMaxListeners } from 'node:events';
 
 /** Why a pass was cut short; its message is what the log, the status page and the command's error say. */
 export class PassStoppedError extends Error {
@@ -29,6 +30,8 @@ export interface PassSignal {
 
 export function startPassSignal(options: { timeoutMs: number }): PassSignal {
   const controller = new AbortController();
+  // Every request of the pass listens to it (the client and its queue), often more than the default ten at once.
+  setMaxListeners(Infinity, controller.signal);
   let reason: PassStoppedError | undefined;
   const abort = (error: PassStoppedError) => {
     if (controller.signal.aborted) return;

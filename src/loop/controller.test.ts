@@ -5,7 +5,8 @@ import { copyWithoutHosts, until } from '../../test/support/harness.js';
 import { emptyUnityCatalog, type LiveState } from '../domain/live.js';
 import { startControllerHttpServer, type ControllerHttpServer } from '../report/http-server.js';
 import { createMetrics } from '../report/metrics.js';
-import { createController, type Controller } from './controller.js';
+import { createController, type Controller, type ControllerOptions } from './controller.js';
+import type { LivePort } from './reconciler.js';
 
 let controller: Controller | undefined;
 afterEach(() => controller?.stop(1_000));
@@ -51,9 +52,10 @@ describe('the pass deadline and the watchdog', () => {
     const response = await request(`${server!.url}/healthz`);
     return { status: response.statusCode, text: await response.body.text() };
   };
-  it('aborts a pass past its deadline through its signal and reports it as failed; /healthz stays ok', async () => {
+
+  /** A controller with a 200 ms pass deadline, started and serving its HTTP endpoints (stopped by afterEach). */
+  const startServing = async (live: LivePort, options: Partial<ControllerOptions> = {}) => {
     const metrics = createMetrics();
-    let passSignal: AbortSignal | undefined;
     controller = createController({
       dir: await copyWithoutHosts(),
       logger: pino({ level: 'silent' }),
@@ -61,41 +63,39 @@ describe('the pass deadline and the watchdog', () => {
       diffOptions: { principals: 'create' },
       resyncIntervalMs: 60_000,
       passTimeoutMs: 200,
-      live: {
-        withSignal: (signal, fn) => ((passSignal = signal), fn()),
-        // Like the client: a read that hangs until the pass's signal aborts it.
-        observe: () =>
-          new Promise<LiveState>((_resolve, reject) => passSignal!.addEventListener('abort', () => reject(new Error('ABORTED')), { once: true })),
-        runner: () => async () => undefined,
-      },
+      live,
+      ...options,
     });
     server = await startControllerHttpServer({ port: 0, host: '127.0.0.1', metrics, status: controller.status, logger: pino({ level: 'silent' }) });
     await controller.start();
-    await until('the failed pass', () => controller!.status().lastReconcile);
-    expect(controller.status().lastReconcile).toMatchObject({
+    return { metrics, serving: controller };
+  };
+
+  it('aborts a pass past its deadline through its signal and reports it as failed; /healthz stays ok', async () => {
+    let passSignal: AbortSignal | undefined;
+    const { metrics, serving } = await startServing({
+      withSignal: (signal, fn) => ((passSignal = signal), fn()),
+      // Like the client: a read that hangs until the pass's signal aborts it.
+      observe: () =>
+        new Promise<LiveState>((_resolve, reject) => passSignal!.addEventListener('abort', () => reject(new Error('ABORTED')), { once: true })),
+      runner: () => async () => undefined,
+    });
+    await until('the failed pass', () => serving.status().lastReconcile);
+    expect(serving.status().lastReconcile).toMatchObject({
       result: 'error',
       error: 'the pass did not finish within its deadline (--pass-timeout 200ms) and was aborted',
     });
     expect(await metrics.registry.metrics()).toMatch(/onboarder_reconcile_total\{result="error"\} 1/);
     // The loop is not wedged: the pass ended when it was aborted.
-    expect(controller.status().wedged).toBeUndefined();
+    expect(serving.status().wedged).toBeUndefined();
     expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
   });
 
   it('abandons a pass that does not end even after its abort: /healthz fails with the reason, and is ok again once a pass runs', async () => {
-    const metrics = createMetrics();
     let hang = true;
     const observed: number[] = [];
-    controller = createController({
-      dir: await copyWithoutHosts(),
-      logger: pino({ level: 'silent' }),
-      metrics,
-      diffOptions: { principals: 'create' },
-      resyncIntervalMs: 60_000,
-      passTimeoutMs: 200,
-      watchdogMarginMs: 300,
-      backoff: { baseMs: 60_000, maxMs: 60_000 },
-      live: {
+    const { metrics, serving } = await startServing(
+      {
         // No withSignal: nothing reaches this read, so the abort cannot end it.
         observe: async () => {
           observed.push(Date.now());
@@ -104,25 +104,24 @@ describe('the pass deadline and the watchdog', () => {
         },
         runner: () => async () => undefined,
       },
-    });
-    server = await startControllerHttpServer({ port: 0, host: '127.0.0.1', metrics, status: controller.status, logger: pino({ level: 'silent' }) });
-    await controller.start();
+      { watchdogMarginMs: 300, backoff: { baseMs: 60_000, maxMs: 60_000 } },
+    );
     expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
-    await until('the wedge', () => controller!.status().wedged);
+    await until('the wedge', () => serving.status().wedged);
     const unhealthy = await healthz();
     expect(unhealthy.status).toBe(503);
     expect(unhealthy.text).toMatch(/pass \w+ was abandoned: still running 300ms after its deadline \(--pass-timeout 200ms\) although it was aborted/);
-    expect(controller.status().lastReconcile).toMatchObject({ result: 'error', error: expect.stringContaining('was abandoned') });
+    expect(serving.status().lastReconcile).toMatchObject({ result: 'error', error: expect.stringContaining('was abandoned') });
     expect(await metrics.registry.metrics()).toMatch(/onboarder_reconcile_total\{result="error"\} 1/);
 
     // The controller still takes work: the next trigger runs a pass, which ends, and liveness is back.
     hang = false;
-    controller.reconcileNow('after the wedge');
-    const abandoned = controller.status().lastReconcile!.id;
+    serving.reconcileNow('after the wedge');
+    const abandoned = serving.status().lastReconcile!.id;
     // Its result does not matter here (the example plan is rejected against this empty live state); that it ended does.
-    await until('a pass after the wedge', () => controller!.status().lastReconcile!.id !== abandoned);
+    await until('a pass after the wedge', () => serving.status().lastReconcile!.id !== abandoned);
     expect(observed).toHaveLength(2);
-    expect(controller.status().wedged).toBeUndefined();
+    expect(serving.status().wedged).toBeUndefined();
     expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
   });
 });

@@ -12,6 +12,7 @@ describe('parseConfig', () => {
       resyncIntervalMs: 600_000,
       port: 8080,
       shutdownGraceMs: 20_000,
+      passTimeoutMs: 15 * 60_000,
       leaderElect: false,
       leaseName: 'onboarder',
       leaseNamespace: undefined,
@@ -29,6 +30,9 @@ describe('parseConfig', () => {
     const env = { ONBOARDER_RESYNC_INTERVAL: '1h', ONBOARDER_SHUTDOWN_GRACE: '500ms', ONBOARDER_LEADER_ELECT: 'true', ONBOARDER_DIR: '/x' };
     expect(configOf(['run'], env)).toMatchObject({ dir: '/x', resyncIntervalMs: 3_600_000, shutdownGraceMs: 500, leaderElect: true });
     expect(configOf(['run', '--resync-interval=2m'], env).resyncIntervalMs).toBe(120_000);
+    expect(configOf(['apply', '--pass-timeout=90s']).passTimeoutMs).toBe(90_000);
+    expect(configOf(['plan'], { ONBOARDER_PASS_TIMEOUT: '2m' }).passTimeoutMs).toBe(120_000);
+    expect(() => configOf(['run', '--pass-timeout=soon'])).toThrow(/--pass-timeout \(ONBOARDER_PASS_TIMEOUT\): must be a duration/);
   });
 
   it('refuses a malformed duration, port or lease name, naming the setting', () => {

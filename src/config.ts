@@ -55,8 +55,10 @@ export interface Config {
   readonly port: number;
   /** `run`: the address that server listens on; default all interfaces (IPv4), what a container needs. */
   readonly bindAddress: string;
-  /** `run`: how long in-flight work may take to finish after SIGTERM. */
+  /** How long in-flight work may take to finish after SIGTERM or SIGINT (run, plan, apply). */
   readonly shutdownGraceMs: number;
+  /** The deadline of one pass (observe, apply, inventory): past it the pass is aborted and reported as failed. */
+  readonly passTimeoutMs: number;
   /** `run`: Kubernetes Lease leader election; only the leader writes. */
   readonly leaderElect: boolean;
   readonly leaseName: string;
@@ -93,6 +95,7 @@ const FLAGS = {
   'bind-address': { type: 'string' },
   'allowed-hosts': { type: 'string' },
   'shutdown-grace': { type: 'string' },
+  'pass-timeout': { type: 'string' },
   'leader-elect': { type: 'boolean' },
   'lease-name': { type: 'string' },
   'lease-namespace': { type: 'string' },
@@ -129,6 +132,8 @@ const settingsSchema = z.object({
   requestTimeoutMs: duration.default(60_000),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   shutdownGraceMs: duration.default(20_000),
+  // Long enough for a cold apply of a large estate at the documented rate limits; short enough that a hang is seen.
+  passTimeoutMs: duration.default(15 * 60_000),
   leaseName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' }).default('onboarder'),
   inventoryPath: z
     .string()
@@ -147,6 +152,7 @@ const SETTING_SOURCES = {
   requestTimeoutMs: ['request-timeout', 'ONBOARDER_REQUEST_TIMEOUT'],
   port: ['port', 'ONBOARDER_PORT'],
   shutdownGraceMs: ['shutdown-grace', 'ONBOARDER_SHUTDOWN_GRACE'],
+  passTimeoutMs: ['pass-timeout', 'ONBOARDER_PASS_TIMEOUT'],
   leaseName: ['lease-name', 'ONBOARDER_LEASE_NAME'],
   inventoryPath: ['inventory-path', 'ONBOARDER_INVENTORY_PATH'],
 } as const satisfies Record<keyof z.input<typeof settingsSchema>, readonly [keyof typeof FLAGS, string]>;
@@ -205,6 +211,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     port: settings.data.port,
     bindAddress: parseBindAddress(pick('bind-address', 'ONBOARDER_BIND_ADDRESS')),
     shutdownGraceMs: settings.data.shutdownGraceMs,
+    passTimeoutMs: settings.data.passTimeoutMs,
     leaderElect: parsed.values['leader-elect'] === true || env.ONBOARDER_LEADER_ELECT === 'true',
     leaseName: settings.data.leaseName,
     leaseIdentity: env.POD_NAME || hostname(),
@@ -352,7 +359,8 @@ Flags (each also an environment variable):
   --bind-address=ADDRESS         ONBOARDER_BIND_ADDRESS  run: HTTP listen address (default 0.0.0.0, all interfaces)
   --allowed-hosts=H1,H2          ONBOARDER_ALLOWED_HOSTS  hosts trusted with credentials besides Databricks' own domains
                                                         and DATABRICKS_HOST/DATABRICKS_ACCOUNT_HOST: host[:port] or *.domain
-  --shutdown-grace=DURATION      ONBOARDER_SHUTDOWN_GRACE  run: time for in-flight work after SIGTERM (default 20s)
+  --shutdown-grace=DURATION      ONBOARDER_SHUTDOWN_GRACE  time for in-flight work after SIGTERM/SIGINT (default 20s)
+  --pass-timeout=DURATION        ONBOARDER_PASS_TIMEOUT  deadline of one pass (read, apply, inventory) (default 15m)
   --leader-elect                 ONBOARDER_LEADER_ELECT=true  run: Kubernetes Lease leader election
   --lease-name=NAME              ONBOARDER_LEASE_NAME   Lease name (default onboarder)
   --lease-namespace=NS           ONBOARDER_LEASE_NAMESPACE  Lease namespace (default: the pod's)

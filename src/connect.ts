@@ -16,6 +16,7 @@ import type { FamilyLimitsConfig } from './live/limiter.js';
 import { observeLiveState } from './live/observe.js';
 import { observeScope, workspaceRef } from './live/observe-scope.js';
 import type { RetryPolicy } from './live/retry.js';
+import { settlesWithin } from './loop/pass-signal.js';
 import type { InventoryPort, LivePort } from './loop/reconciler.js';
 import { createInventoryStore, type InventoryStore } from './inventory/store.js';
 
@@ -23,8 +24,16 @@ export interface LiveConnection {
   port: LivePort;
   inventory: InventoryPort;
   databricks: Databricks;
+  /**
+   * Closes the connection pool; requests still in flight after
+   * CLOSE_WAIT_MS (a hung response that nothing aborted) are cut off, so
+   * closing never hangs.
+   */
   close(): Promise<void>;
 }
+
+/** How long `close` lets requests in flight end before it destroys their sockets. */
+const CLOSE_WAIT_MS = 1_000;
 
 export interface ConnectOptions {
   logger: Logger;
@@ -56,6 +65,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
   });
   const visibility = options.visibilityTimeoutMs === undefined ? {} : { visibilityTimeoutMs: options.visibilityTimeoutMs };
   const port: LivePort = {
+    withSignal: (signal, fn) => databricks.http.withSignal(signal, fn),
     observe: (desired, inventory) => observeLiveState(databricks, observeScope(desired, inventory)),
     runner: (desired, live) =>
       createActionRunner({
@@ -68,7 +78,13 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
         workspaceAssets: createWorkspaceAssetRunner((workspace) => databricks.workspaceAssets(workspaceRef(desired, workspace))),
       }),
   };
-  return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => databricks.close() };
+  return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => closeOrDestroy(databricks, options.logger) };
+}
+
+async function closeOrDestroy(databricks: Databricks, logger: Logger): Promise<void> {
+  if (await settlesWithin(databricks.close(), CLOSE_WAIT_MS)) return;
+  logger.warn({ waitedMs: CLOSE_WAIT_MS }, 'Databricks requests still in flight at close: their connections are destroyed');
+  await databricks.destroy();
 }
 
 /**

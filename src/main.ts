@@ -2,6 +2,7 @@
  * The composition root: parses the configuration, builds the stages and
  * runs one command. The only module (with connect.ts) that knows them all.
  */
+import { constants as osConstants } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { COMMANDS, parseConfig, USAGE, type Config } from './config.js';
@@ -14,6 +15,7 @@ import { planHasChanges } from './domain/plan.js';
 import { createScrubber } from './domain/redact.js';
 import { credentialSecrets } from './live/auth.js';
 import { connectLive } from './connect.js';
+import { formatDuration, PassStoppedError, startPassSignal, type PassSignal } from './loop/pass-signal.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
 import { createMetrics } from './report/metrics.js';
@@ -27,7 +29,10 @@ export interface Io {
   isTty: boolean;
   /** Where log lines go instead of stderr (tests capture them). */
   logStream?: Writable;
-  /** `run` and `demo` stop when this aborts (cli.ts wires SIGTERM and SIGINT to it). */
+  /**
+   * Aborted on SIGTERM or SIGINT (cli.ts, with the signal's name as reason):
+   * `run` and `demo` shut down gracefully, `plan` and `apply` stop early.
+   */
   stop?: AbortSignal;
   /** `run` and `demo`: called once the controller serves (tests use it to find the port). */
   onStarted?: RunHooks['onStarted'];
@@ -106,6 +111,8 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
   const desired = await loadOrThrow(config.dir, config.databricks.trustedHosts);
   const metrics = createMetrics();
   const connection = connectLive(config, { logger, telemetry: metrics.telemetry });
+  const pass = startPassSignal({ timeoutMs: config.passTimeoutMs });
+  const stop = obeyStop(io.stop, pass, config, logger);
   try {
     const deps: ReconcileDeps = {
       live: connection.port,
@@ -113,19 +120,77 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
       logger,
       metrics,
       diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
+      signal: pass.signal,
     };
     if (config.command === 'plan') {
       const { plan } = await planPass(desired, deps);
       io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour }));
+      const signal = stop.signalName();
+      if (signal) return stopped(io, signal, `stopped by ${signal} after the plan was computed`);
       return config.detailedExitcode && planHasChanges(plan) ? 2 : 0;
     }
-    const { plan, report } = await applyPass(desired, deps);
+    const { plan, report, stopped: stoppedBecause } = await applyPass(desired, deps, { holdReason: stop.holdReason });
     io.stdout.write(formatPlan(plan, { colour: config.colour }));
     if (report && report.results.length > 0) io.stdout.write('\n' + formatApplyReport(report, { colour: config.colour }));
-    return report && report.failed + report.skipped > 0 ? 1 : 0;
+    const signal = stop.signalName();
+    if (signal) return stopped(io, signal, stoppedBecause ?? `stopped by ${signal}: no action started after it; the ones running finished`);
+    if (stoppedBecause) io.stderr.write(`onboarder: ${stoppedBecause}\n`);
+    return stoppedBecause || (report && report.failed + report.skipped > 0) ? 1 : 0;
+  } catch (error) {
+    const signal = stop.signalName();
+    if (signal === undefined) throw error;
+    // Stopped before the plan was known: the error is the cancelled request, the signal is the news.
+    return stopped(io, signal, `stopped by ${signal} before any action ran (${describeError(error)})`);
   } finally {
+    stop.dispose();
+    // Whatever this command left running (a request still retrying after another failed) ends with it.
+    pass.end();
     await connection.close();
   }
+}
+
+/** Says why the command stopped; returns 128 + the signal's number, the shell's convention: 130 for SIGINT, 143 for SIGTERM. */
+function stopped(io: Io, signal: NodeJS.Signals, why: string): number {
+  io.stderr.write(`onboarder: ${why}\n`);
+  return 128 + (osConstants.signals[signal] ?? 2);
+}
+
+interface CommandStop {
+  /** The signal that stopped the command (io.stop's reason, as cli.ts aborts it), once it did. */
+  signalName(): NodeJS.Signals | undefined;
+  /** For the executor: once stopped, no new action starts. */
+  holdReason(): string | undefined;
+  dispose(): void;
+}
+
+/**
+ * `plan` and `apply` obey the first SIGINT/SIGTERM like `run`: no new action
+ * starts and the calls in flight get the shutdown grace, then the pass is
+ * aborted. `plan` writes nothing, so it is aborted at once.
+ */
+function obeyStop(stop: AbortSignal | undefined, pass: PassSignal, config: Config, logger: Logger): CommandStop {
+  let signal: NodeJS.Signals | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onStop = () => {
+    const reason: unknown = stop?.reason;
+    signal = typeof reason === 'string' && reason.startsWith('SIG') ? (reason as NodeJS.Signals) : 'SIGINT';
+    const graceMs = config.command === 'plan' ? 0 : config.shutdownGraceMs;
+    logger.warn({ signal, graceMs }, 'stopping: no new action starts; calls in flight get the grace period');
+    graceTimer = setTimeout(
+      () => pass.abort(new PassStoppedError('STOPPED', `stopped by ${signal}: calls still in flight after the shutdown grace (${formatDuration(graceMs)}) were cancelled`)),
+      graceMs,
+    );
+  };
+  if (stop?.aborted) onStop();
+  else stop?.addEventListener('abort', onStop, { once: true });
+  return {
+    signalName: () => signal,
+    holdReason: () => (signal ? `stopped by ${signal}` : undefined),
+    dispose() {
+      clearTimeout(graceTimer);
+      stop?.removeEventListener('abort', onStop);
+    },
+  };
 }
 
 export function describeError(error: unknown): string {

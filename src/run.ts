@@ -2,7 +2,8 @@
  * `onboarder run`: the controller, its HTTP server and (with
  * `--leader-elect`) the Lease elector, until the stop signal; then a
  * graceful shutdown: no new work, in-flight API calls finish within the
- * grace period, logs flushed, exit 0.
+ * grace period (then the pass is aborted and hung sockets destroyed, so it
+ * always ends a few seconds after the grace), logs flushed, exit 0.
  */
 import { once } from 'node:events';
 import type { Logger } from 'pino';
@@ -45,6 +46,7 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     resyncIntervalMs: config.resyncIntervalMs,
     // A revision naming an untrusted Workspace host is rejected; the last good one stays in force.
     load: { trustedHosts: config.databricks.trustedHosts },
+    passTimeoutMs: config.passTimeoutMs,
     ...(elector ? { leadership: elector } : {}),
   });
   const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger });

@@ -41,4 +41,34 @@ describe('executePlan', () => {
     expect(outcome('entitlements:jane@acme.com @ prod')).toBe('skipped');
     expect(report.results.find((r) => r.action.id === 'group:customer-acme-analysts')?.error).toContain('400 INVALID: nope');
   });
+
+  it('starts no action once its signal aborts: the rest are held with the reason, none reported as succeeded', async () => {
+    const pass = new AbortController();
+    const ran: string[] = [];
+    // The abort lands while the first wave runs (the way a deadline or a shutdown's grace ends mid-apply).
+    const firstWave = new Set(plan.actions.filter((a) => a.dependsOn.length === 0).map((a) => a.id));
+    const report = await executePlan(
+      plan,
+      async (action) => {
+        ran.push(action.id);
+        if (firstWave.has(action.id)) pass.abort(new Error('the pass did not finish within its deadline'));
+      },
+      { logger, signal: pass.signal },
+    );
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((id) => firstWave.has(id))).toBe(true);
+    const held = report.results.filter((r) => !firstWave.has(r.action.id));
+    expect(held.length).toBeGreaterThan(0);
+    for (const result of held) expect(result).toMatchObject({ outcome: 'skipped', error: 'the pass did not finish within its deadline' });
+    expect(report.succeeded).toBe(ran.length);
+    expect(report.skipped).toBe(plan.actions.length - ran.length);
+  });
+
+  it('an already aborted signal holds every action; without a reason it says the pass was stopped', async () => {
+    const pass = new AbortController();
+    pass.abort();
+    const report = await executePlan(plan, async () => expect.unreachable('no action may start'), { logger, signal: pass.signal });
+    expect(report).toMatchObject({ succeeded: 0, failed: 0, skipped: plan.actions.length });
+    expect(new Set(report.results.map((r) => r.error))).toEqual(new Set(['the pass was stopped']));
+  });
 });

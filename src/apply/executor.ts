@@ -4,7 +4,7 @@
  * so other customers proceed.
  */
 import type { Logger } from 'pino';
-import { stableCode } from '../domain/errors.js';
+import { abortReasonText, stableCode } from '../domain/errors.js';
 import type { Action, Plan } from '../domain/plan.js';
 import { waveOf } from '../plan/order.js';
 
@@ -41,6 +41,12 @@ export interface ExecuteOptions {
    * Actions already running finish.
    */
   holdReason?: () => string | undefined;
+  /**
+   * The pass's signal: once it aborts, no action starts (it is held like
+   * above, with the abort's reason); the requests of running ones are
+   * cancelled by the client, so those fail with ABORTED.
+   */
+  signal?: AbortSignal;
 }
 
 export async function executePlan(plan: Plan, run: ActionRunner, options: ExecuteOptions): Promise<ApplyReport> {
@@ -60,7 +66,7 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
       wave.map(async (action) => {
         const blocker = action.dependsOn.find((dep) => planned.has(dep) && outcomes.get(dep) !== 'succeeded');
         const log = options.logger.child({ action: action.id, customer: action.customer ?? undefined });
-        const held = options.holdReason?.();
+        const held = holdReason(options);
         if (held !== undefined) {
           log.warn({ reason: held }, 'skipped: not starting new actions');
           record({ action, outcome: 'skipped', error: held, seconds: 0 });
@@ -97,6 +103,12 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
     failed: results.filter((r) => r.outcome === 'failed').length,
     skipped: results.filter((r) => r.outcome === 'skipped').length,
   };
+}
+
+function holdReason(options: ExecuteOptions): string | undefined {
+  const held = options.holdReason?.();
+  if (held !== undefined) return held;
+  return options.signal?.aborted ? abortReasonText(options.signal) : undefined;
 }
 
 function waves(actions: Action[]): Action[][] {

@@ -117,3 +117,9 @@ export function mayAlreadyExist(error: unknown): boolean {
     (error.status === 409 || error.status === 0 || /ALREADY_EXISTS/.test(error.errorCode) || /already exists/i.test(error.details.apiMessage))
   );
 }
+
+/** What an aborted signal says about why (its reason's message), for an action held or a pass cut short because of it. */
+export function abortReasonText(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the pass was stopped';
+}

@@ -64,6 +64,8 @@ export interface Databricks {
   /** How the client authenticates, e.g. `oauth-m2m client 1234`; never a secret. */
   describeAuth(): string;
   close(): Promise<void>;
+  /** Closes the connections at once, requests in flight included. */
+  destroy(): Promise<void>;
 }
 
 export function createDatabricks(options: DatabricksOptions): Databricks {
@@ -131,5 +133,6 @@ export function createDatabricks(options: DatabricksOptions): Databricks {
     })),
     describeAuth: () => tokens.account.describe(),
     close: () => http.close(),
+    destroy: () => http.destroy(),
   };
 }

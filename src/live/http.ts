@@ -237,8 +237,14 @@ export class DatabricksHttp {
     }
   }
 
+  /** Waits for the requests in flight, then closes the pool. */
   close(): Promise<void> {
     return this.agent.close();
+  }
+
+  /** Closes every socket at once, whatever is in flight: a shutdown past its grace period. */
+  destroy(): Promise<void> {
+    return this.agent.destroy();
   }
 
   private headers(req: ApiRequest<unknown>, token: string | undefined, contentType: string | undefined) {

@@ -1,9 +1,12 @@
 import { pino } from 'pino';
-import { afterEach, expect, it } from 'vitest';
-import { copyWithoutHosts } from '../../test/support/harness.js';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { copyWithoutHosts, until } from '../../test/support/harness.js';
 import { emptyUnityCatalog, type LiveState } from '../domain/live.js';
+import { startControllerHttpServer, type ControllerHttpServer } from '../report/http-server.js';
 import { createMetrics } from '../report/metrics.js';
-import { createController, type Controller } from './controller.js';
+import { createController, type Controller, type ControllerOptions } from './controller.js';
+import type { LivePort } from './reconciler.js';
 
 let controller: Controller | undefined;
 afterEach(() => controller?.stop(1_000));
@@ -38,4 +41,87 @@ it('keeps resyncing when a resync trigger is folded into a pass queued for anoth
   await sleep(1_400);
   const recent = observedAt.filter((at) => at > Date.now() - 500);
   expect(recent.length).toBeGreaterThanOrEqual(1);
+});
+
+describe('the pass deadline and the watchdog', () => {
+  const live: LiveState = { groups: [], users: [], servicePrincipals: [], workspaces: [], unityCatalog: emptyUnityCatalog(), assets: {} };
+  let server: ControllerHttpServer | undefined;
+  afterEach(() => server?.close());
+
+  const healthz = async () => {
+    const response = await request(`${server!.url}/healthz`);
+    return { status: response.statusCode, text: await response.body.text() };
+  };
+
+  /** A controller with a 200 ms pass deadline, started and serving its HTTP endpoints (stopped by afterEach). */
+  const startServing = async (live: LivePort, options: Partial<ControllerOptions> = {}) => {
+    const metrics = createMetrics();
+    controller = createController({
+      dir: await copyWithoutHosts(),
+      logger: pino({ level: 'silent' }),
+      metrics,
+      diffOptions: { principals: 'create' },
+      resyncIntervalMs: 60_000,
+      passTimeoutMs: 200,
+      live,
+      ...options,
+    });
+    server = await startControllerHttpServer({ port: 0, host: '127.0.0.1', metrics, status: controller.status, logger: pino({ level: 'silent' }) });
+    await controller.start();
+    return { metrics, serving: controller };
+  };
+
+  it('aborts a pass past its deadline through its signal and reports it as failed; /healthz stays ok', async () => {
+    let passSignal: AbortSignal | undefined;
+    const { metrics, serving } = await startServing({
+      withSignal: (signal, fn) => ((passSignal = signal), fn()),
+      // Like the client: a read that hangs until the pass's signal aborts it.
+      observe: () =>
+        new Promise<LiveState>((_resolve, reject) => passSignal!.addEventListener('abort', () => reject(new Error('ABORTED')), { once: true })),
+      runner: () => async () => undefined,
+    });
+    await until('the failed pass', () => serving.status().lastReconcile);
+    expect(serving.status().lastReconcile).toMatchObject({
+      result: 'error',
+      error: 'the pass did not finish within its deadline (--pass-timeout 200ms) and was aborted',
+    });
+    expect(await metrics.registry.metrics()).toMatch(/onboarder_reconcile_total\{result="error"\} 1/);
+    // The loop is not wedged: the pass ended when it was aborted.
+    expect(serving.status().wedged).toBeUndefined();
+    expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
+  });
+
+  it('abandons a pass that does not end even after its abort: /healthz fails with the reason, and is ok again once a pass runs', async () => {
+    let hang = true;
+    const observed: number[] = [];
+    const { metrics, serving } = await startServing(
+      {
+        // No withSignal: nothing reaches this read, so the abort cannot end it.
+        observe: async () => {
+          observed.push(Date.now());
+          if (hang) await new Promise(() => undefined);
+          return live;
+        },
+        runner: () => async () => undefined,
+      },
+      { watchdogMarginMs: 300, backoff: { baseMs: 60_000, maxMs: 60_000 } },
+    );
+    expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
+    await until('the wedge', () => serving.status().wedged);
+    const unhealthy = await healthz();
+    expect(unhealthy.status).toBe(503);
+    expect(unhealthy.text).toMatch(/pass \w+ was abandoned: still running 300ms after its deadline \(--pass-timeout 200ms\) although it was aborted/);
+    expect(serving.status().lastReconcile).toMatchObject({ result: 'error', error: expect.stringContaining('was abandoned') });
+    expect(await metrics.registry.metrics()).toMatch(/onboarder_reconcile_total\{result="error"\} 1/);
+
+    // The controller still takes work: the next trigger runs a pass, which ends, and liveness is back.
+    hang = false;
+    serving.reconcileNow('after the wedge');
+    const abandoned = serving.status().lastReconcile!.id;
+    // Its result does not matter here (the example plan is rejected against this empty live state); that it ended does.
+    await until('a pass after the wedge', () => serving.status().lastReconcile!.id !== abandoned);
+    expect(observed).toHaveLength(2);
+    expect(serving.status().wedged).toBeUndefined();
+    expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
+  });
 });

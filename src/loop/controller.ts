@@ -20,6 +20,7 @@ import { summarize, type DiffOptions } from '../plan/diff.js';
 import type { Metrics } from '../report/metrics.js';
 import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
 import type { LoadOptions } from '../desired/load.js';
+import { formatDuration, PassStoppedError, settlesWithin, startPassSignal, type PassSignal } from './pass-signal.js';
 import { readRevision, type Revision } from './revision.js';
 import { watchRevisions, type RevisionWatcher } from './watch.js';
 
@@ -46,11 +47,23 @@ export interface ControllerOptions {
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
   now?: () => number;
+  /** The deadline of one pass: past it the pass is aborted through its signal and reported as failed. Default 15 min. */
+  passTimeoutMs?: number;
+  /**
+   * The watchdog: a pass still running this long after its deadline (its
+   * abort did not end it) is abandoned, and /healthz fails until a pass
+   * ends again. Default 30 s.
+   */
+  watchdogMarginMs?: number;
 }
 
 export interface Controller {
   start(): Promise<void>;
-  /** Stops taking work; in-flight API calls finish (new actions are not started) within `graceMs`. */
+  /**
+   * Stops taking work; in-flight API calls may finish (new actions are not
+   * started) within `graceMs`, then the pass is aborted. Returns within
+   * `graceMs` plus a few seconds, even if the pass does not end.
+   */
   stop(graceMs: number): Promise<void>;
   status(): ControllerStatus;
   /** Queues a pass (e.g. for a test or a manual trigger). */
@@ -67,6 +80,18 @@ interface Backoff {
   failures: number;
   dueAt: number;
 }
+
+interface RunningPass {
+  id: string;
+  startedAt: Date;
+  signal: PassSignal;
+  /** Given up by the watchdog: whatever it does if it ever ends is ignored. */
+  abandoned: boolean;
+  done: Promise<void>;
+}
+
+/** After a shutdown's grace has aborted the pass, how long stop() still waits for it to end. */
+const ABORTED_PASS_WAIT_MS = 2_000;
 
 export function createController(options: ControllerOptions): Controller {
   const now = options.now ?? Date.now;
@@ -85,7 +110,10 @@ export function createController(options: ControllerOptions): Controller {
   let nextResyncAt: Date | null = null;
   const backoff = new Map<string, Backoff>();
 
-  let running: Promise<void> | undefined;
+  const passTimeoutMs = options.passTimeoutMs ?? 15 * 60_000;
+  const watchdogMarginMs = options.watchdogMarginMs ?? 30_000;
+  let running: RunningPass | undefined;
+  let wedged: ControllerStatus['wedged'];
   let queued: string | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -102,12 +130,52 @@ export function createController(options: ControllerOptions): Controller {
       queued ??= reason;
       return;
     }
-    running = runPass(reason).finally(() => {
-      running = undefined;
-      const next = queued;
-      queued = undefined;
-      if (next !== undefined) trigger(next);
+    const pass: RunningPass = {
+      id: randomUUID().slice(0, 8),
+      startedAt: new Date(now()),
+      signal: startPassSignal({ timeoutMs: passTimeoutMs }),
+      abandoned: false,
+      done: Promise.resolve(),
+    };
+    const watchdog = setTimeout(() => abandon(pass), passTimeoutMs + watchdogMarginMs);
+    watchdog.unref();
+    running = pass;
+    pass.done = runPass(reason, pass).finally(() => {
+      clearTimeout(watchdog);
+      // Cancels whatever the pass left running (a request retrying after another one failed).
+      pass.signal.end();
+      // An abandoned pass no longer owns the loop.
+      if (running === pass) runNext();
     });
+  };
+
+  const runNext = () => {
+    running = undefined;
+    const next = queued;
+    queued = undefined;
+    if (next !== undefined) trigger(next);
+  };
+
+  /**
+   * The watchdog: the pass was aborted at its deadline but is still running
+   * (something awaits what no signal reaches). The loop goes on without it,
+   * and /healthz reports the wedge so that Kubernetes restarts the pod if
+   * the passes after it do not end either.
+   */
+  const abandon = (pass: RunningPass) => {
+    if (running !== pass) return;
+    pass.abandoned = true;
+    pass.signal.end();
+    const reason = `pass ${pass.id} was abandoned: still running ${formatDuration(watchdogMarginMs)} after its deadline (--pass-timeout ${formatDuration(passTimeoutMs)}) although it was aborted`;
+    wedged = { since: new Date(now()), reason };
+    log.error({ reconcileId: pass.id, startedAt: pass.startedAt }, reason);
+    // Should the pass ever end, applyPass counts it again; an abandoned pass is rare enough for that to be fine.
+    options.metrics.recordReconcile('error', (now() - pass.startedAt.getTime()) / 1000);
+    lastReconcile = { id: pass.id, startedAt: pass.startedAt, finishedAt: new Date(now()), result: 'error', summary: summarize([]), failed: 0, error: reason };
+    fail(OBSERVE_ITEM);
+    scheduleResync();
+    scheduleRetry();
+    runNext();
   };
 
   const scheduleResync = () => {
@@ -156,10 +224,13 @@ export function createController(options: ControllerOptions): Controller {
     options.metrics.recordReconcile('rejected', 0);
   }
 
-  async function runPass(reason: string): Promise<void> {
-    const reconcileId = randomUUID().slice(0, 8);
+  async function runPass(reason: string, pass: RunningPass): Promise<void> {
+    const { id: reconcileId, startedAt } = pass;
     let passLog = log.child({ reconcileId });
-    const startedAt = new Date(now());
+    const ignoreAbandoned = () => {
+      if (pass.abandoned) passLog.warn('the abandoned pass ended after all; its outcome is ignored');
+      return pass.abandoned;
+    };
     try {
       if (revisionDirty) await loadRevision(passLog);
       if (!current) return;
@@ -169,6 +240,7 @@ export function createController(options: ControllerOptions): Controller {
         logger: passLog,
         metrics: options.metrics,
         diffOptions: options.diffOptions,
+        signal: pass.signal.signal,
         ...(options.inventory ? { inventory: options.inventory } : {}),
       };
       const leader = isLeader();
@@ -184,7 +256,9 @@ export function createController(options: ControllerOptions): Controller {
           revision: current.id,
         });
       }
+      if (ignoreAbandoned()) return;
       ready = true;
+      wedged = undefined;
       drift = result.plan.actions
         .filter((a) => a.status === 'pending')
         .map((a) => ({ customer: a.customer ?? ACCOUNT_ITEM, kind: a.kind, change: a.change, target: a.target }));
@@ -195,18 +269,24 @@ export function createController(options: ControllerOptions): Controller {
       for (const item of [...backoff.keys()]) if (!failedItems.has(item) && due(item)) backoff.delete(item);
       if (failedItems.size > 0) passLog.warn({ backingOff: [...failedItems].sort() }, 'failed items back off');
       const membershipHeld = result.plan.membershipRemovalsBlocked;
+      // Cut short (its deadline, or a shutdown's grace): come back with backoff, like a pass that could not read.
+      if (result.stopped) fail(OBSERVE_ITEM);
       lastReconcile = {
         id: reconcileId,
         startedAt,
         finishedAt: new Date(now()),
-        result: (report?.failed ?? 0) > 0 ? 'error' : 'success',
+        result: (report?.failed ?? 0) > 0 || result.stopped ? 'error' : 'success',
         summary: result.plan.summary,
         failed: report?.failed ?? 0,
+        ...(result.stopped ? { error: result.stopped } : {}),
         ...(result.plan.pruneBlocked ? { deletionsBlocked: result.plan.pruneBlocked.reason } : {}),
         ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      if (ignoreAbandoned()) return;
+      wedged = undefined;
+      // A pass cut short fails with the cancelled request's error; why it was cut short is the news.
+      const message = pass.signal.stoppedBecause() ?? (error instanceof Error ? error.message : String(error));
       const rejectedPlan = error instanceof DesiredStateError;
       if (rejectedPlan) {
         rejected = { id: current?.id ?? 'unknown', at: new Date(now()), errors: error.issues.map(formatIssue) };
@@ -218,9 +298,12 @@ export function createController(options: ControllerOptions): Controller {
       lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: summarize([]), failed: 0, error: message };
     } finally {
       // Every pass is a full reconcile, so the next resync is an interval after the last pass, whatever
-      // triggered it (a resync folded into a queued pass must not end the resync chain).
-      scheduleResync();
-      scheduleRetry();
+      // triggered it (a resync folded into a queued pass must not end the resync chain). An abandoned
+      // pass's were set when it was abandoned.
+      if (!pass.abandoned) {
+        scheduleResync();
+        scheduleRetry();
+      }
     }
   }
 
@@ -251,14 +334,11 @@ export function createController(options: ControllerOptions): Controller {
       clearTimeout(resyncTimer);
       clearTimeout(retryTimer);
       await watcher?.close();
-      const inFlight = running;
-      if (inFlight) {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
-        const outcome = await Promise.race([inFlight.then(() => 'done' as const), timeout]);
-        clearTimeout(timer);
-        if (outcome === 'timeout') log.warn({ graceMs }, 'in-flight work did not finish within the grace period');
-      }
+      const pass = running;
+      if (!pass || (await settlesWithin(pass.done, graceMs))) return;
+      log.warn({ graceMs, reconcileId: pass.id }, 'in-flight work did not finish within the grace period: aborting the pass');
+      pass.signal.abort(new PassStoppedError('STOPPED', `shutting down: calls still in flight after the grace period (${formatDuration(graceMs)}) were cancelled`));
+      if (!(await settlesWithin(pass.done, ABORTED_PASS_WAIT_MS))) log.error({ reconcileId: pass.id }, 'the aborted pass did not end: stopping without it');
     },
     status: () => ({
       ready,
@@ -268,10 +348,11 @@ export function createController(options: ControllerOptions): Controller {
       lastReconcile,
       drift,
       nextResyncAt,
+      ...(wedged ? { wedged } : {}),
     }),
     reconcileNow: (reason) => trigger(reason),
     async idle() {
-      while (running) await running;
+      while (running) await running.done;
     },
   };
 

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ActionRunner, ApplyReport } from '../apply/executor.js';
 import { executePlan } from '../apply/executor.js';
 import type { DesiredState } from '../domain/desired.js';
-import { DesiredStateError } from '../domain/errors.js';
+import { abortReasonText, DesiredStateError } from '../domain/errors.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import { nextInventory } from '../inventory/record.js';
 import type { LiveState } from '../domain/live.js';
@@ -22,6 +22,12 @@ export interface LivePort {
   observe(desired: DesiredState, inventory: Inventory): Promise<LiveState>;
   /** An action runner for `desired`'s workspaces that knows the ids of everything `live` holds. */
   runner(desired: DesiredState, live: LiveState): ActionRunner;
+  /**
+   * Runs `fn` so that every request it makes stops when `signal` aborts
+   * (DatabricksHttp.withSignal). Absent (test doubles): nothing is cancelled,
+   * only the executor's hold applies.
+   */
+  withSignal?<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Where onboarder keeps what it owns (src/inventory); without one, nothing is owned and nothing pruned. */
@@ -41,6 +47,11 @@ export interface ReconcileDeps {
   clock?: () => number;
   /** Wall time in epoch milliseconds, for the age of inventory records; default Date.now. */
   now?: () => number;
+  /**
+   * The pass's signal (src/loop/pass-signal.ts): its observe, actions and
+   * inventory reads and writes stop when it aborts.
+   */
+  signal?: AbortSignal;
 }
 
 export interface PassResult {
@@ -48,6 +59,13 @@ export interface PassResult {
   live: LiveState;
   inventory: Inventory;
   report?: ApplyReport;
+  /** Set when the pass's signal aborted during the apply: why (the actions not started are held, the inventory not written). */
+  stopped?: string;
+}
+
+/** Runs `fn` under the pass's signal, when there is one. */
+function underSignal<T>(deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
+  return deps.signal && deps.live.withSignal ? deps.live.withSignal(deps.signal, fn) : fn();
 }
 
 /**
@@ -56,8 +74,10 @@ export interface PassResult {
  * something the account lacks): such a plan is never applied.
  */
 export async function planPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
-  const inventory = deps.inventory ? await deps.inventory.load(desired) : (deps.diffOptions.inventory ?? EMPTY_INVENTORY);
-  const live = await deps.live.observe(desired, inventory);
+  const { inventory, live } = await underSignal(deps, async () => {
+    const inventory = deps.inventory ? await deps.inventory.load(desired) : (deps.diffOptions.inventory ?? EMPTY_INVENTORY);
+    return { inventory, live: await deps.live.observe(desired, inventory) };
+  });
   const plan = diff(desired, live, { now: (deps.now ?? Date.now)(), ...deps.diffOptions, inventory });
   if (plan.issues.length > 0) throw new DesiredStateError(plan.issues);
   if (plan.pruneBlocked) {
@@ -87,28 +107,38 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
   const clock = deps.clock ?? (() => performance.now() / 1000);
   const started = clock();
   try {
-    const { plan, live, inventory } = await planPass(desired, deps);
-    const select = options.select;
-    const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
-    const report = await executePlan(runnable, deps.live.runner(desired, live), {
-      logger: deps.logger,
-      clock,
-      ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
-      ...(options.holdReason ? { holdReason: options.holdReason } : {}),
-    });
-    deps.metrics?.recordFailures(plan, report.results);
-    const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
-    // Always offered: the store writes only when it differs from what is stored (which a failed write left behind).
-    if (deps.inventory) {
-      try {
-        await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});
-      } catch (error) {
-        throw new InventoryWriteError(error);
+    return await underSignal(deps, async () => {
+      const { plan, live, inventory } = await planPass(desired, deps);
+      const select = options.select;
+      const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
+      const report = await executePlan(runnable, deps.live.runner(desired, live), {
+        logger: deps.logger,
+        clock,
+        ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
+        ...(options.holdReason ? { holdReason: options.holdReason } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      deps.metrics?.recordFailures(plan, report.results);
+      const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
+      if (deps.signal?.aborted) {
+        // Its write would be cancelled too; what is declared and exists is recorded again by the next pass.
+        const stopped = abortReasonText(deps.signal);
+        deps.metrics?.recordReconcile('error', clock() - started);
+        deps.logger.error({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped, reason: stopped }, 'reconcile stopped: the inventory was not written');
+        return { plan, live, inventory, report, stopped };
       }
-    }
-    deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
-    deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
-    return { plan, live, inventory: next, report };
+      // Always offered: the store writes only when it differs from what is stored (which a failed write left behind).
+      if (deps.inventory) {
+        try {
+          await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});
+        } catch (error) {
+          throw new InventoryWriteError(error);
+        }
+      }
+      deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
+      deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
+      return { plan, live, inventory: next, report };
+    });
   } catch (error) {
     deps.metrics?.recordReconcile(error instanceof DesiredStateError ? 'rejected' : 'error', clock() - started);
     throw error;

@@ -1,7 +1,8 @@
 /**
  * The controller's HTTP server (behaviour.md, Interfaces): `/metrics` for
- * Prometheus, `/healthz` (the process serves: liveness must not depend on
- * Databricks), `/readyz` (a valid revision is loaded and the API answered),
+ * Prometheus, `/healthz` (the process serves and its loop is not wedged:
+ * liveness must not depend on Databricks, but a pass that cannot even be
+ * aborted needs a restart), `/readyz` (a valid revision is loaded and the API answered),
  * `/` the status page and `/status.json` the same as data. Nothing here
  * may carry a secret: the status holds names, ids, counts and located errors.
  */
@@ -36,6 +37,8 @@ export interface ControllerStatus {
   /** The pending actions of the last plan. */
   drift: { customer: string; kind: string; change: string; target: string }[];
   nextResyncAt: Date | null;
+  /** Set while the loop is wedged: a pass did not end even after its abort (the watchdog abandoned it), and none has ended since. */
+  wedged?: { since: Date; reason: string };
 }
 
 export interface ControllerHttpServer {
@@ -99,8 +102,11 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
   switch (pathOf(request)) {
     case '/metrics':
       return send(response, 200, options.metrics.registry.contentType, await options.metrics.registry.metrics());
-    case '/healthz':
+    case '/healthz': {
+      const wedged = wedgedLoop(options);
+      if (wedged) return send(response, 503, TEXT, `unhealthy since ${wedged.since.toISOString()}: ${wedged.reason}\n`);
       return send(response, 200, TEXT, 'ok\n');
+    }
     case '/readyz': {
       const status = options.status();
       if (status.ready) return send(response, 200, TEXT, 'ready\n');
@@ -118,6 +124,15 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
 }
 
 const TEXT = 'text/plain; charset=utf-8';
+
+/** Only a wedged loop fails liveness: a status that cannot be read is the status page's 500, not a reason to restart. */
+function wedgedLoop(options: HttpServerOptions): ControllerStatus['wedged'] {
+  try {
+    return options.status().wedged;
+  } catch {
+    return undefined;
+  }
+}
 
 function notReadyReason(status: ControllerStatus): string {
   if (status.revision) return 'Databricks not reached yet';

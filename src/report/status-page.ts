@@ -46,7 +46,9 @@ export function statusPage(status: ControllerStatus): string {
 <body>
 <h1>onboarder</h1>
 <p>${badge(status.ready ? 'ready' : 'not ready', status.ready ? 'ok' : 'bad')}
-${badge(status.leader ? 'leader (writes)' : 'follower (observes only)', status.leader ? 'ok' : 'warn')}</p>
+${badge(status.leader ? 'leader (writes)' : 'follower (observes only)', status.leader ? 'ok' : 'warn')}
+${status.wedged ? badge('wedged', 'bad') : ''}</p>
+${status.wedged ? `<p>Since ${time(status.wedged.since)}: ${escapeHtml(status.wedged.reason)}</p>` : ''}
 <nav><a href="/metrics">/metrics</a><a href="/healthz">/healthz</a><a href="/readyz">/readyz</a><a href="/status.json">/status.json</a></nav>
 ${revisionSection(status)}
 ${rejectedSection(status.rejected)}

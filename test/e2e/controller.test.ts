@@ -11,11 +11,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Controller } from '../../src/loop/controller.js';
-import { main } from '../../src/main.js';
 import { CONTRACT_METRICS } from '../support/contract.js';
 import { canMakeFifos, mkfifo } from '../support/fifo.js';
-import { Capture, copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { Capture, copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, until, type SimulatedAccount } from '../support/harness.js';
+import { scrape, startRun, type Running } from '../support/run-controller.js';
 
 const exec = promisify(execFile);
 const ROSTER = 'customers/acme/roster.yaml';
@@ -65,54 +64,6 @@ class GitSync {
     await rename(next, this.link);
     return commit;
   }
-}
-
-interface Running {
-  url: string;
-  controller: Controller;
-  logs: Capture;
-  stop(): Promise<number>;
-}
-
-async function startRun(dir: string, env: NodeJS.ProcessEnv, ...flags: string[]): Promise<Running> {
-  const stop = new AbortController();
-  const logs = new Capture();
-  let started: (value: { url: string; controller: Controller }) => void;
-  const ready = new Promise<{ url: string; controller: Controller }>((resolve) => (started = resolve));
-  const exit = main(['run', dir, '--port=0', ...flags], env, {
-    stdout: new Capture(),
-    stderr: new Capture(),
-    isTty: false,
-    logStream: logs,
-    stop: stop.signal,
-    onStarted: (s) => started(s),
-  });
-  const { url, controller } = await Promise.race([ready, exit.then((code) => Promise.reject(new Error(`run exited early with ${code}: ${logs.text}`)))]);
-  return {
-    url,
-    controller,
-    logs,
-    stop: () => {
-      stop.abort();
-      return exit;
-    },
-  };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function scrape(url: string): Promise<string> {
-  const response = await request(`${url}/metrics`);
-  expect(response.statusCode).toBe(200);
-  return response.body.text();
 }
 
 const metric = (text: string, name: string) => text.split('\n').filter((line) => line.startsWith(name));

@@ -8,7 +8,6 @@
  * simulator adds latency so the kill lands between writes, before the
  * inventory (written only after the actions) is saved.
  */
-import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../src/desired/load.js';
@@ -17,9 +16,9 @@ import { parseInventory } from '../../src/inventory/document.js';
 import { RELEASE_AFTER_MS } from '../../src/plan/prune.js';
 import type { RecordedRequest, SimulatorState } from '../../src/simulator/index.js';
 import { dropAcmeScientistsAndAssets } from '../support/example-edits.js';
-import { copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
+import { EXAMPLE_WORKSPACE_ID as PROD, expectConverges, expectNoDuplicates } from '../support/convergence.js';
+import { copyWithoutHosts, runCli, spawnCli, startSimulatedAccount, type SimulatedAccount } from '../support/harness.js';
 
-const PROD = '1234567890123456';
 const LATENCY_MS = 50;
 
 let account: SimulatedAccount;
@@ -57,26 +56,15 @@ function generations(): { generation: number; inventory: Inventory }[] {
  */
 async function applyKilledWhen(killWhen: (log: readonly RecordedRequest[]) => boolean): Promise<string> {
   account.sim.faults.latencyMs = LATENCY_MS;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'apply', dir], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...account.env, ONBOARDER_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const { child, output, exited } = spawnCli(['apply', dir], { ...account.env, ONBOARDER_LOG_LEVEL: 'warn' });
   let atKill: number;
   try {
     const deadline = Date.now() + 30_000;
     while (!killWhen(account.sim.requests)) {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`apply ended on its own (exit ${child.exitCode}) before the kill point:\n${output}`);
+        throw new Error(`apply ended on its own (exit ${child.exitCode}) before the kill point:\n${output()}`);
       }
-      if (Date.now() > deadline) throw new Error(`the kill point was never reached:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`the kill point was never reached:\n${output()}`);
       await delay(5);
     }
     const inventoryWritesAtKill = account.sim.requests.filter(isInventoryWrite).length;
@@ -96,30 +84,6 @@ async function applyKilledWhen(killWhen: (log: readonly RecordedRequest[]) => bo
   }
   account.sim.faults.latencyMs = 0;
   return `killed after ${atKill} successful writes (${account.sim.requests.filter(isWrite).length} once in-flight ones landed)`;
-}
-
-/** The next apply converges: exit 0, then a plan with no changes. */
-async function expectConverges(): Promise<void> {
-  const applied = await runCli(['apply', dir], account.env);
-  expect(applied.code, applied.stderr + applied.stdout).toBe(0);
-  const planned = await runCli(['plan', dir, '--detailed-exitcode'], account.env);
-  expect(planned.code, planned.stdout).toBe(0);
-}
-
-function expectUnique(what: string, names: readonly string[]): void {
-  const lower = names.map((name) => name.toLowerCase());
-  expect(lower.filter((name, i) => lower.indexOf(name) !== i), `duplicate ${what}`).toEqual([]);
-}
-
-function expectNoDuplicates(): void {
-  const { state } = account.sim;
-  expectUnique('groups', state.groups.map((g) => g.displayName));
-  expectUnique('users', state.users.map((u) => u.userName));
-  expectUnique('service principals', state.servicePrincipals.map((sp) => sp.displayName));
-  expectUnique('warehouses', state.warehouses(PROD).map((w) => w.name));
-  expectUnique('cluster policies', state.clusterPolicies(PROD).map((p) => p.name));
-  expectUnique('catalogs', state.uc.catalogs.map((c) => c.name));
-  expectUnique('external locations', state.uc.externalLocations.map((l) => l.name));
 }
 
 function existsLive(state: SimulatorState, object: OwnedObject, workspaceId: string): boolean {
@@ -165,8 +129,8 @@ describe('an apply killed with SIGKILL mid-way', () => {
     expect(generations()).toEqual([]);
     expect(account.sim.state.groups.length).toBeGreaterThan(0);
 
-    await expectConverges();
-    expectNoDuplicates();
+    await expectConverges(account, dir);
+    expectNoDuplicates(account.sim.state);
     await expectInventoryMatchesLive();
   }, 60_000);
 
@@ -182,8 +146,8 @@ describe('an apply killed with SIGKILL mid-way', () => {
     expect(state.workspaceObject(PROD, '/Workspace/Customers/Acme/Getting Started')).toBeUndefined();
     expect(generations()[0]!.inventory.objects.map((o) => o.name)).toContain('/Workspace/Customers/Acme/Getting Started');
 
-    await expectConverges();
-    expectNoDuplicates();
+    await expectConverges(account, dir);
+    expectNoDuplicates(account.sim.state);
     await expectInventoryMatchesLive();
     expect(state.findGroup('customer-acme-scientists')).toBeUndefined();
     expect(state.uc.schema('customer_acme.marketing')).toBeUndefined();

@@ -2,6 +2,7 @@
  * Runs the real CLI in-process against the embedded simulator over real
  * HTTP, capturing stdout, stderr and every log line.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,30 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
   const logs = new Capture();
   const code = await main(argv, env, { stdout, stderr, isTty: false, logStream: logs });
   return { code, stdout: stdout.text, stderr: stderr.text, logs: logs.text };
+}
+
+export interface CliChild {
+  child: ChildProcess;
+  /** stdout and stderr so far, interleaved. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The CLI from source (via tsx) as a real child process, for what only a process has: signals, exit codes, open sockets. */
+export function spawnCli(argv: string[], env: NodeJS.ProcessEnv): CliChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...argv], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, output: () => output, exited };
 }
 
 export interface SimulatedAccount {
@@ -83,4 +108,15 @@ export async function copyWithoutHosts(source: string = EXAMPLE_DIR): Promise<st
     if (/^kind: Workspace/m.test(text)) await writeFile(file, text.replace(/^\s*host:.*\n/gm, ''));
   }
   return dir;
+}
+
+/** Polls `probe` until it gives something truthy (returned), or fails naming `what`. */
+export async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

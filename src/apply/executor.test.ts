@@ -64,11 +64,11 @@ describe('executePlan', () => {
     expect(report.skipped).toBe(plan.actions.length - ran.length);
   });
 
-  it('an already aborted signal holds every action; without a reason it says the pass was stopped', async () => {
+  it('an already aborted signal holds every action; without a reason it says the command or pass was stopped', async () => {
     const pass = new AbortController();
     pass.abort();
     const report = await executePlan(plan, async () => expect.unreachable('no action may start'), { logger, signal: pass.signal });
     expect(report).toMatchObject({ succeeded: 0, failed: 0, skipped: plan.actions.length });
-    expect(new Set(report.results.map((r) => r.error))).toEqual(new Set(['the pass was stopped']));
+    expect(new Set(report.results.map((r) => r.error))).toEqual(new Set(['the command or pass was stopped']));
   });
 });

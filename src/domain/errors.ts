@@ -121,5 +121,5 @@ export function mayAlreadyExist(error: unknown): boolean {
 /** What an aborted signal says about why (its reason's message), for an action held or a pass cut short because of it. */
 export function abortReasonText(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
-  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the pass was stopped';
+  return reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the command or pass was stopped';
 }

@@ -4,7 +4,7 @@
  * transport. Each carries a stable code, and the family, method and path.
  */
 import type { z } from 'zod';
-import { ApiError } from '../domain/errors.js';
+import { abortReasonText, ApiError } from '../domain/errors.js';
 import type { ApiFamily } from '../domain/telemetry.js';
 
 /** What identifies a request in an error. */
@@ -16,9 +16,7 @@ export interface RequestLine {
 
 /** The command or pass this request belonged to was stopped: not a service failure, never retried. */
 export function abortedError(req: RequestLine, signal: AbortSignal): ApiError {
-  const reason: unknown = signal.reason;
-  const why = reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'the command or pass was stopped';
-  return new ApiError({ family: req.family, method: req.method, path: req.path, status: 0, errorCode: 'ABORTED', apiMessage: why, retryable: false });
+  return new ApiError({ family: req.family, method: req.method, path: req.path, status: 0, errorCode: 'ABORTED', apiMessage: abortReasonText(signal), retryable: false });
 }
 
 /**

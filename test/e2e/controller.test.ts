@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONTRACT_METRICS } from '../support/contract.js';
 import { canMakeFifos, mkfifo } from '../support/fifo.js';
-import { Capture, copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, until, type SimulatedAccount } from '../support/harness.js';
+import { copyWithoutHosts, REPO_ROOT, runCli, startSimulatedAccount, until, type SimulatedAccount } from '../support/harness.js';
 import { scrape, startRun, type Running } from '../support/run-controller.js';
 
 const exec = promisify(execFile);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { WarehouseSpec } from '../domain/plan.js';
 import { segment } from './http.js';
-import { ignoreNotFound, invalidResponse, orNull, workspaceRequester, type WorkspaceClientOptions } from './workspace-api.js';
+import { ignoreNotFound, invalidResponse, listAllPages, orNull, REPEATED_PAGE_TOKEN, workspaceRequester, type WorkspaceClientOptions } from './workspace-api.js';
 
 export type { WarehouseSpec } from '../domain/plan.js';
 
@@ -66,17 +66,11 @@ export class SqlWarehouses {
 
   /** Every page; servers without pagination answer everything at once, without a token. */
   async list(): Promise<WarehouseInfo[]> {
-    const all: WarehouseInfo[] = [];
-    const seen = new Set<string>();
-    for (let token: string | undefined; ; ) {
-      const page = await this.call({ method: 'GET', path: PATH, schema: listSchema, query: { page_size: this.pageSize, page_token: token } });
-      all.push(...(page.warehouses ?? []));
-      token = page.next_page_token ?? undefined;
-      if (!token) return all;
-      // Stopping quietly would hide warehouses from the diff, which would then create them again.
-      if (seen.has(token)) throw invalidResponse('sql-warehouses', 'GET', PATH, 'the server repeated a next_page_token; the list would never end');
-      seen.add(token);
-    }
+    return listAllPages(
+      (token) => this.call({ method: 'GET', path: PATH, schema: listSchema, query: { page_size: this.pageSize, page_token: token } }),
+      (page) => page.warehouses,
+      () => invalidResponse('sql-warehouses', 'GET', PATH, REPEATED_PAGE_TOKEN),
+    );
   }
 
   get(id: string): Promise<WarehouseInfo | null> {

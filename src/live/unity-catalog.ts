@@ -6,10 +6,18 @@
  * enums, so absent fields are read as their zero values.
  */
 import { z } from 'zod';
-import { ApiError } from '../domain/errors.js';
-import type { TokenSource } from './auth.js';
-import { segment, type DatabricksHttp, type HttpMethod } from './http.js';
+import { segment } from './http.js';
 import type { QueryValue } from './url.js';
+import {
+  ignoreNotFound,
+  invalidResponse,
+  listAllPages,
+  orNull,
+  REPEATED_PAGE_TOKEN,
+  workspaceRequester,
+  type WorkspaceCall,
+  type WorkspaceClientOptions,
+} from './workspace-api.js';
 
 export type BindingType = 'READ_WRITE' | 'READ_ONLY';
 export type GrantSecurableType = 'catalog' | 'schema' | 'external_location';
@@ -55,13 +63,8 @@ export interface WorkspaceBinding {
   bindingType: BindingType;
 }
 
-export interface UnityCatalogOptions {
-  http: DatabricksHttp;
-  auth: TokenSource;
-  /** The workspace host the calls go through. */
-  baseUrl: string;
-  workspaceId: string;
-}
+/** Unity Catalog is reached through a workspace: its host and id. */
+export type UnityCatalogOptions = WorkspaceClientOptions;
 
 const PREFIX = '/api/2.1/unity-catalog';
 const INT64_FIELDS = ['workspace_id'];
@@ -135,16 +138,13 @@ const schemasPage = z.looseObject({ schemas: z.array(schemaSchema).nullish(), ne
 const credentialsPage = z.looseObject({ storage_credentials: z.array(credentialSchema).nullish(), next_page_token: nextPageToken });
 const anyBody = z.looseObject({}).nullish();
 
-interface Call<T> {
-  method: HttpMethod;
-  path: string;
-  schema: z.ZodType<T>;
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-}
 
 export class UnityCatalog {
-  constructor(private readonly options: UnityCatalogOptions) {}
+  private readonly request: ReturnType<typeof workspaceRequester>;
+
+  constructor(options: UnityCatalogOptions) {
+    this.request = workspaceRequester(options, 'unity-catalog');
+  }
 
   // ---- catalogs
 
@@ -273,16 +273,11 @@ export class UnityCatalog {
     items: (page: P) => readonly T[] | null | undefined,
     query: Record<string, QueryValue> = {},
   ): Promise<T[]> {
-    const all: T[] = [];
-    const seen = new Set<string>();
-    for (let token: string | undefined; ; ) {
-      const page = await this.call({ method: 'GET', path, schema, query: { ...query, max_results: 0, page_token: token } });
-      all.push(...(items(page) ?? []));
-      token = page.next_page_token ?? undefined;
-      if (!token) return all;
-      if (seen.has(token)) throw repeatedToken(PREFIX + path);
-      seen.add(token);
-    }
+    return listAllPages(
+      (token) => this.call({ method: 'GET', path, schema, query: { ...query, max_results: 0, page_token: token } }),
+      items,
+      () => invalidResponse('unity-catalog', 'GET', PREFIX + path, REPEATED_PAGE_TOKEN),
+    );
   }
 
   /** Owner changes go in their own PATCH, first, as the Terraform provider does (§4.1). */
@@ -292,27 +287,13 @@ export class UnityCatalog {
     return Object.keys(body).length === 0 ? afterOwner : this.call({ method: 'PATCH', path, body, schema });
   }
 
-  /** Absent already counts as deleted, so a retried delete converges. */
-  private async delete(path: string, force: boolean | undefined): Promise<void> {
-    try {
-      await this.call({ method: 'DELETE', path, schema: anyBody, query: { force: force ? 'true' : undefined } });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+  private delete(path: string, force: boolean | undefined): Promise<void> {
+    return ignoreNotFound(this.call({ method: 'DELETE', path, schema: anyBody, query: { force: force ? 'true' : undefined } }));
   }
 
-  private call<T>(call: Call<T>): Promise<T> {
-    const { http, auth, baseUrl, workspaceId: id } = this.options;
-    return http.request({
-      family: 'unity-catalog',
-      baseUrl,
-      auth,
-      workspaceId: id,
-      int64Fields: INT64_FIELDS,
-      int64BodyFields: INT64_FIELDS,
-      ...call,
-      path: PREFIX + call.path,
-    });
+  /** Paths below the Unity Catalog prefix; workspace ids in bodies and answers are int64. */
+  private call<T>(call: WorkspaceCall<T>): Promise<T> {
+    return this.request({ int64Fields: INT64_FIELDS, int64BodyFields: INT64_FIELDS, ...call, path: PREFIX + call.path });
   }
 }
 
@@ -325,27 +306,4 @@ function nonEmpty<K extends string, V>(key: K, values: readonly V[]): { [P in K]
   return (values.length === 0 ? {} : { [key]: [...values] }) as { [P in K]?: V[] };
 }
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
-}
 
-async function orNull<T>(read: Promise<T>): Promise<T | null> {
-  try {
-    return await read;
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
-function repeatedToken(path: string): ApiError {
-  return new ApiError({
-    family: 'unity-catalog',
-    method: 'GET',
-    path,
-    status: 200,
-    errorCode: 'INVALID_RESPONSE',
-    apiMessage: 'the server repeated a next_page_token; the list would never end',
-    retryable: false,
-  });
-}

@@ -26,6 +26,7 @@ export interface WorkspaceCall<T> {
   query?: Record<string, QueryValue>;
   body?: unknown;
   int64Fields?: readonly string[];
+  int64BodyFields?: readonly string[];
   /** A POST that is safe to repeat after a transport error (e.g. an import with overwrite). */
   idempotent?: boolean;
 }
@@ -34,6 +35,31 @@ export function workspaceRequester(options: WorkspaceClientOptions, family: ApiF
   return <T>(call: WorkspaceCall<T>): Promise<T> =>
     options.http.request({ family, baseUrl: options.baseUrl, auth: options.auth, workspaceId: options.workspaceId, ...call });
 }
+
+/**
+ * Every page of a token-paginated list (`page_token` in, `next_page_token`
+ * out): only an absent token ends it. A repeated token is an error, never a
+ * quiet stop: a list cut short would hide objects from the diff, which would
+ * then create them again.
+ */
+export async function listAllPages<P extends { next_page_token?: string | null | undefined }, T>(
+  fetchPage: (token: string | undefined) => Promise<P>,
+  items: (page: P) => readonly T[] | null | undefined,
+  repeated: () => Error,
+): Promise<T[]> {
+  const all: T[] = [];
+  const seen = new Set<string>();
+  for (let token: string | undefined; ; ) {
+    const page = await fetchPage(token);
+    all.push(...(items(page) ?? []));
+    token = page.next_page_token ?? undefined;
+    if (!token) return all;
+    if (seen.has(token)) throw repeated();
+    seen.add(token);
+  }
+}
+
+export const REPEATED_PAGE_TOKEN = 'the server repeated a next_page_token; the list would never end';
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;

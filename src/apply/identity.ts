@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../domain/errors.js';
 import type { LiveState } from '../domain/live.js';
 import { createOrAdopt } from './adopt.js';
-import type { IdentityOperation, PrincipalHandle } from '../domain/plan.js';
+import { unhandled, type IdentityOperation, type PrincipalHandle } from '../domain/plan.js';
 import { handleKey, principalName } from '../plan/identity-diff.js';
 
 export type ScimKind = 'group' | 'user' | 'servicePrincipal';
@@ -106,6 +106,8 @@ export function createIdentityRunner(
         return whenVisible(op.principal, () =>
           api.patchEntitlements(op.workspace, op.principal.type, resolve(op.principal), { add: op.add, remove: op.remove }),
         );
+      default:
+        return unhandled(op, 'operation');
     }
   };
 }

@@ -2,13 +2,7 @@
  * The executor's runner: sends each operation to the applier of its API
  * family, so each applier knows only its own clients.
  */
-import {
-  isUnityCatalogOperation,
-  isWorkspaceAssetOperation,
-  type IdentityOperation,
-  type UnityCatalogOperation,
-  type WorkspaceAssetOperation,
-} from '../domain/plan.js';
+import { routeOperation, unhandled, type IdentityOperation, type UnityCatalogOperation, type WorkspaceAssetOperation } from '../domain/plan.js';
 import type { ActionRunner } from './executor.js';
 
 export interface Appliers {
@@ -19,9 +13,16 @@ export interface Appliers {
 
 export function createActionRunner(appliers: Appliers): ActionRunner {
   return (action) => {
-    const { op } = action;
-    if (isUnityCatalogOperation(op)) return appliers.unityCatalog(op);
-    if (isWorkspaceAssetOperation(op)) return appliers.workspaceAssets(op);
-    return appliers.identity(op);
+    const routed = routeOperation(action.op);
+    switch (routed.family) {
+      case 'identity':
+        return appliers.identity(routed.op);
+      case 'unityCatalog':
+        return appliers.unityCatalog(routed.op);
+      case 'workspaceAssets':
+        return appliers.workspaceAssets(routed.op);
+      default:
+        return unhandled(routed, 'operation family');
+    }
   };
 }

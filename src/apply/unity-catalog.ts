@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../domain/errors.js';
-import type { UnityCatalogOperation } from '../domain/plan.js';
+import { unhandled, type UnityCatalogOperation } from '../domain/plan.js';
 import type { UnityCatalog } from '../live/unity-catalog.js';
 import { createOrAdopt } from './adopt.js';
 
@@ -145,6 +145,8 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
           () => uc.updateGrants(op.securable.type, op.securable.fullName, op.changes),
           op.changes.filter((c) => c.add.length > 0).map((c) => c.principal),
         );
+      default:
+        return unhandled(op, 'operation');
     }
   };
 }

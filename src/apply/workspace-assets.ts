@@ -10,7 +10,7 @@
  * onboarder does not manage (the owner, people, onboarder itself) is sent
  * back unchanged, so a PUT never takes it away.
  */
-import type { AssetRef, WorkspaceAssetOperation } from '../domain/plan.js';
+import { unhandled, type AssetRef, type WorkspaceAssetOperation } from '../domain/plan.js';
 import type { ClusterPolicies } from '../live/cluster-policies.js';
 import type { AclChange, ObjectPermissions, PermissionObjectType } from '../live/permissions.js';
 import type { SqlWarehouses } from '../live/sql-warehouses.js';
@@ -86,6 +86,8 @@ export function createWorkspaceAssetRunner(clients: (workspace: string) => Works
         await api.permissions.set(type, id, [...kept, ...declared]);
         return;
       }
+      default:
+        return unhandled(op, 'operation');
     }
   };
 }

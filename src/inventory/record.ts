@@ -18,7 +18,7 @@
 import type { ActionResult } from '../apply/executor.js';
 import type { DesiredState } from '../domain/desired.js';
 import { declaredObjects, normaliseInventory, ownedKey, type Inventory, type OwnedObject } from '../domain/inventory.js';
-import type { Action, Operation, Plan } from '../domain/plan.js';
+import { unhandled, type Action, type Operation, type Plan } from '../domain/plan.js';
 
 /** `now` stamps what is recorded for the first time. */
 export function nextInventory(previous: Inventory, desired: DesiredState, plan: Plan, results: readonly ActionResult[], now: Date): Inventory {
@@ -81,7 +81,24 @@ export function ownedTarget(op: Operation): Pick<OwnedObject, 'kind' | 'name' | 
     case 'importNotebook':
     case 'deleteNotebook':
       return { kind: 'notebook', name: op.path, workspace: op.workspace };
-    default:
+    // Principals are never owned (the account user outlives every roster); the rest change an owned object, never make one.
+    case 'createUser':
+    case 'createServicePrincipal':
+    case 'assignWorkspace':
+    case 'unassignWorkspace':
+    case 'patchMembers':
+    case 'patchEntitlements':
+    case 'updateCatalog':
+    case 'setCatalogIsolation':
+    case 'updateSchema':
+    case 'updateBindings':
+    case 'updateExternalLocation':
+    case 'updateGrants':
+    case 'editWarehouse':
+    case 'editClusterPolicy':
+    case 'setPermissions':
       return undefined;
+    default:
+      return unhandled(op, 'operation');
   }
 }

@@ -13,7 +13,7 @@
  *   another level for the owner in the same request is absorbed by it.
  * - PATCH may lower a principal's level (it sets the listed level).
  */
-import { SimulatorStateError } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 
 export type AclObjectType = 'warehouses' | 'cluster-policies' | 'notebooks' | 'directories';
 export type PrincipalKind = 'group' | 'user' | 'servicePrincipal';

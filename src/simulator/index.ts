@@ -81,14 +81,14 @@ export type {
   AccountPrincipal,
   AccountServicePrincipal,
   AccountUser,
-  StateErrorCode,
   SystemGroup,
   SystemGroupName,
   Workspace,
   WorkspaceAssignment,
   WorkspacePermission,
 } from './state.js';
-export { ADMINS_ENTITLEMENTS, SimulatorState, SimulatorStateError } from './state.js';
+export { ADMINS_ENTITLEMENTS, SimulatorState } from './state.js';
+export { SimulatorStateError, type StateErrorCode } from './state-error.js';
 export { WORKSPACE_ENTITLEMENTS } from './workspace-scim.js';
 export { WORKSPACE_HEADER } from './pipeline.js';
 export type { PermissionsChange, PrivilegeAssignment } from './uc-grants.js';

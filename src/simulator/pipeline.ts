@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccessTokens } from './auth.js';
 import type { Faults, Family, ScriptedFailure } from './faults.js';
 import { ScimError, scimErrorResponse } from './scim.js';
-import { SimulatorStateError, type SimulatorState } from './state.js';
+import type { SimulatorState } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 
 export const WORKSPACE_HEADER = 'x-databricks-workspace-id';
 

@@ -12,7 +12,7 @@
  * Names are unique per workspace, compared exactly. Policy families are not
  * modelled.
  */
-import { SimulatorStateError } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 
 export const RULE_TYPES = ['fixed', 'forbidden', 'allowlist', 'blocklist', 'regex', 'range', 'unlimited'] as const;
 

@@ -15,6 +15,7 @@ import { UnityCatalogState } from './uc-state.js';
 import type { SqlWarehouse } from './warehouse-state.js';
 import { WorkspaceAssets } from './workspace-assets-state.js';
 import type { WorkspaceObject } from './workspace-tree.js';
+import { SimulatorStateError } from './state-error.js';
 
 export type SystemGroupName = 'users' | 'admins';
 export type WorkspacePermission = 'USER' | 'ADMIN';
@@ -71,19 +72,6 @@ export interface Workspace {
   readonly name: string;
 }
 
-export type StateErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID';
-
-export class SimulatorStateError extends Error {
-  constructor(
-    readonly code: StateErrorCode,
-    message: string,
-    /** The API's own `error_code` when it is more specific than `code` (Unity Catalog's `CATALOG_DOES_NOT_EXIST`, ...). */
-    readonly errorCode?: string,
-  ) {
-    super(message);
-    this.name = 'SimulatorStateError';
-  }
-}
 
 /** What the new entitlement model gives each system group; see reference §1.6/§1.7. */
 export const ADMINS_ENTITLEMENTS: readonly string[] = [

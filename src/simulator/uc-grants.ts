@@ -7,7 +7,7 @@
  * keep the spelling they were first granted with, which is what GET answers.
  */
 import { isValidPrivilege, normalisePrivilege, type SecurableType } from './uc-privileges.js';
-import { SimulatorStateError } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 
 export interface PrivilegeAssignment {
   principal: string;

@@ -12,7 +12,8 @@
  */
 import { GrantStore, principalNotFound, type PermissionsChange, type PrivilegeAssignment } from './uc-grants.js';
 import type { SecurableType } from './uc-privileges.js';
-import { SimulatorStateError, type SimulatorState } from './state.js';
+import type { SimulatorState } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 import { BindingStore } from './uc-bindings.js';
 import type {
   BindableType,

@@ -8,7 +8,7 @@
  * `cluster_size` is required on create and edit (there is no default size).
  * Names are unique per workspace, compared exactly (case-sensitive).
  */
-import { SimulatorStateError } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 
 export const CLUSTER_SIZES = ['2X-Small', 'X-Small', 'Small', 'Medium', 'Large', 'X-Large', '2X-Large', '3X-Large', '4X-Large', '5X-Large'] as const;
 export const WAREHOUSE_TYPES = ['PRO', 'CLASSIC', 'TYPE_UNSPECIFIED'] as const;

@@ -13,7 +13,8 @@
  */
 import { AclStore, nextAcl, type AclEntry, type AclObjectType, type PrincipalKind } from './acl-state.js';
 import { ClusterPolicyStore, type ClusterPolicy } from './policy-state.js';
-import { SimulatorStateError, type SimulatorState } from './state.js';
+import type { SimulatorState } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 import { WarehouseStore, type SqlWarehouse, type WarehouseSpec } from './warehouse-state.js';
 import { ROOT_ID, WorkspaceTree, type WorkspaceObject } from './workspace-tree.js';
 

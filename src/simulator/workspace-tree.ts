@@ -11,7 +11,7 @@
  * Notebook content is kept as the utf8 source the client imported (or
  * `setNotebookSource` wrote); the export header is added by the routes.
  */
-import { SimulatorStateError } from './state.js';
+import { SimulatorStateError } from './state-error.js';
 
 export type NotebookLanguage = 'PYTHON' | 'SQL' | 'SCALA' | 'R';
 export type WorkspaceObjectType = 'NOTEBOOK' | 'DIRECTORY' | 'FILE';

@@ -38,7 +38,7 @@ describe('the bundled example (desired-state/)', () => {
       expect.objectContaining({
         name: 'prod',
         workspaceId: '1234567890123456',
-        host: 'https://adb-1234567890123456.7.azuredatabricks.net',
+        host: 'https://dbc-1a2b3c4d-5e6f.cloud.databricks.com',
         protectedGroups: ['admins', 'users', 'users-clone-*'],
       }),
     ]);

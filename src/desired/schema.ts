@@ -201,6 +201,14 @@ export const customerSpec = z.strictObject({
   warehouses: z.array(warehouse).optional(),
   clusterPolicies: z.array(clusterPolicy).optional(),
   notebooks: z.array(notebook).optional(),
+  offboard: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: the customer is leaving. It declares nothing any more (its roster is ignored), and the next pass deletes everything ' +
+        'onboarder owns of it (persona groups, catalog, locations, warehouses, policies, notebooks): the deletion guards let it through. ' +
+        'Delete the Customer and Roster documents once a plan says nothing of it is left.',
+    ),
 });
 
 const rosterPersonas = z.array(objectName).describe("Names of the customer's personas.");

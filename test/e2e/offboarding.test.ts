@@ -181,3 +181,22 @@ describe('offboarding', () => {
     expect((await example.plan('--detailed-exitcode')).code).toBe(0);
   });
 });
+
+describe('one token for everything held', () => {
+  it("confirms the access-loss guard's held membership removals with the deletions' token", async () => {
+    expect((await example.apply()).code).toBe(0);
+    await acmeOverBudget();
+    await edit('customers/acme/roster.yaml', () => ''); // an emptied roster: Acme's memberships are held too
+    const planned = await example.plan();
+    expect(planned.stdout).toContain('11 deletions BLOCKED');
+    expect(planned.stdout).toContain('9 membership removals BLOCKED');
+    const token = tokenIn(planned.stdout)!;
+    expect(planned.stdout).toContain(`To let exactly the 16 held actions through, once: onboarder apply ${example.dir} --confirm-deletions=${token}`);
+
+    expect((await apply(`--confirm-deletions=${token}`)).code).toBe(0);
+    const { state } = example.account.sim;
+    expect(state.members(state.findGroup('customer-acme-analysts')!.id)).toEqual([]);
+    for (const name of EXTRA_SCHEMAS) expect(state.uc.schema(`customer_acme.${name}`)).toBeUndefined();
+    expect((await example.plan('--detailed-exitcode')).code).toBe(0);
+  });
+});

@@ -54,6 +54,19 @@ describe('parseConfig', () => {
     expect(() => configOf(['plan'], { ONBOARDER_REQUEST_TIMEOUT: '0ms' })).toThrow(/--request-timeout \(ONBOARDER_REQUEST_TIMEOUT\): must be longer than 0/);
   });
 
+  it('takes --confirm-deletions (or ONBOARDER_CONFIRM_DELETIONS) for plan and apply only, as a token', () => {
+    expect(configOf(['apply']).confirmDeletions).toBeUndefined();
+    expect(configOf(['apply', '--confirm-deletions=0123456789ab']).confirmDeletions).toBe('0123456789ab');
+    expect(configOf(['plan'], { ONBOARDER_CONFIRM_DELETIONS: 'abcdef012345' }).confirmDeletions).toBe('abcdef012345');
+    expect(() => configOf(['apply', '--confirm-deletions=yes'])).toThrow(
+      /--confirm-deletions \(ONBOARDER_CONFIRM_DELETIONS\): must be the token a blocked plan prints \(12 hex digits\)/,
+    );
+    // A confirmation kept by the controller would be the guard turned off for good.
+    expect(() => configOf(['run', '--confirm-deletions=0123456789ab'])).toThrow(/--confirm-deletions .*once: apply \(or plan, to preview\) takes it, run does not/);
+    expect(() => configOf(['run'], { ONBOARDER_CONFIRM_DELETIONS: '0123456789ab' })).toThrow(/run does not/);
+    expect(() => configOf(['demo', '--confirm-deletions=0123456789ab'])).toThrow(/demo does not/);
+  });
+
   it('takes credentials only from the standard Databricks variables, one method at a time', () => {
     expect(configOf(['plan'], { DATABRICKS_TOKEN: 'dapi-x' }).databricks.credentials?.type).toBe('pat');
     expect(() => configOf(['plan'], { DATABRICKS_TOKEN: 'dapi-x', DATABRICKS_CLIENT_ID: 'id' })).toThrow(/more than one authorization method/);

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { CONFIRM_TOKEN_PATTERN } from './domain/confirm-token.js';
 import { ConfigError } from './domain/errors.js';
 import { DATABRICKS_DOMAINS, originPattern, parseHostPattern, type HostPattern } from './domain/host-trust.js';
 import { protectCredentials, type Credentials } from './live/auth.js';
@@ -68,6 +69,8 @@ export interface Config {
   readonly leaseNamespace: string | undefined;
   /** Lift the deletion budget (at most 10 objects or 10% of the inventory per reconcile). */
   readonly allowMassDelete: boolean;
+  /** `plan`/`apply`: the token of what a blocked plan holds, confirming exactly that once (domain/confirm-token.ts). */
+  readonly confirmDeletions: string | undefined;
   /** Kinds observed only: drift reported, never written (`--mode=observe` means every kind). */
   readonly observeKinds: ReadonlySet<ActionKind>;
   /** `--mode=observe`: nothing at all is written, the inventory included. */
@@ -102,6 +105,7 @@ const FLAGS = {
   once: { type: 'boolean' },
   mode: { type: 'string' },
   'allow-mass-delete': { type: 'boolean' },
+  'confirm-deletions': { type: 'string' },
   'observe-kinds': { type: 'string' },
   'inventory-workspace': { type: 'string' },
   'inventory-path': { type: 'string' },
@@ -139,6 +143,7 @@ const settingsSchema = z.object({
     .string()
     .regex(/^\/[^\s]*[^/\s]$/, { error: 'must be an absolute workspace folder path, e.g. /Users/{me}/.onboarder/inventory' })
     .default(DEFAULT_INVENTORY_PATH),
+  confirmDeletions: z.string().regex(CONFIRM_TOKEN_PATTERN, { error: 'must be the token a blocked plan prints (12 hex digits)' }).optional(),
 });
 
 /** Where each setting comes from: its flag and its variable (errors name both). */
@@ -155,6 +160,7 @@ const SETTING_SOURCES = {
   passTimeoutMs: ['pass-timeout', 'ONBOARDER_PASS_TIMEOUT'],
   leaseName: ['lease-name', 'ONBOARDER_LEASE_NAME'],
   inventoryPath: ['inventory-path', 'ONBOARDER_INVENTORY_PATH'],
+  confirmDeletions: ['confirm-deletions', 'ONBOARDER_CONFIRM_DELETIONS'],
 } as const satisfies Record<keyof z.input<typeof settingsSchema>, readonly [keyof typeof FLAGS, string]>;
 
 export interface ParsedArgs {
@@ -191,6 +197,10 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     };
     throw new ConfigError(settings.error.issues.map((i) => `${named(i.path[0])}: ${i.message}`).join('; '));
   }
+  if (settings.data.confirmDeletions !== undefined && command !== 'plan' && command !== 'apply') {
+    // Never for `run`: a confirmation kept in a Deployment would be a guard turned off for good.
+    throw new ConfigError(`--confirm-deletions (ONBOARDER_CONFIRM_DELETIONS) confirms what one plan holds, once: apply (or plan, to preview) takes it, ${command} does not`);
+  }
   const colour = isTty && parsed.values['no-color'] !== true && !env.NO_COLOR;
   const accountHost = normaliseHost(env.DATABRICKS_ACCOUNT_HOST || 'https://accounts.cloud.databricks.com');
   const defaultWorkspaceHost = env.DATABRICKS_HOST ? normaliseHost(env.DATABRICKS_HOST) : undefined;
@@ -218,6 +228,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv, isT
     leaseNamespace: pick('lease-namespace', 'ONBOARDER_LEASE_NAMESPACE'),
     once: parsed.values.once === true,
     allowMassDelete: parsed.values['allow-mass-delete'] === true || env.ONBOARDER_ALLOW_MASS_DELETE === 'true',
+    confirmDeletions: settings.data.confirmDeletions,
     observeKinds: observeKinds(pick('mode', 'ONBOARDER_MODE'), pick('observe-kinds', 'ONBOARDER_OBSERVE_KINDS')),
     observeOnly: pick('mode', 'ONBOARDER_MODE') === 'observe',
     inventoryWorkspace: pick('inventory-workspace', 'ONBOARDER_INVENTORY_WORKSPACE'),
@@ -368,6 +379,8 @@ Flags (each also an environment variable):
   --observe-kinds=K1,K2          ONBOARDER_OBSERVE_KINDS  observe only these kinds, e.g. notebooks,grants
   --allow-mass-delete            ONBOARDER_ALLOW_MASS_DELETE=true  confirm deletions over the budget (10 or 10% of the
                                                         inventory) or of a customer no longer declared at all
+  --confirm-deletions=TOKEN      ONBOARDER_CONFIRM_DELETIONS  plan/apply: let through, once, exactly what a blocked plan
+                                                        holds (the token it prints); never run's
   --inventory-workspace=NAME     ONBOARDER_INVENTORY_WORKSPACE  Workspace keeping the inventory (required when more
                                                         than one is declared)
   --inventory-path=PATH          ONBOARDER_INVENTORY_PATH  its folder (default /Users/{me}/.onboarder/inventory)

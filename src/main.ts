@@ -9,7 +9,7 @@ import { COMMANDS, parseConfig, USAGE, type Config } from './config.js';
 import { desiredStateJsonSchema } from './desired/json-schema.js';
 import { loadDesiredState } from './desired/load.js';
 import type { DesiredState } from './domain/desired.js';
-import { ConfigError, DesiredStateError, formatIssue, stableCode } from './domain/errors.js';
+import { ConfigError, ConfirmationMismatchError, DesiredStateError, formatIssue, stableCode } from './domain/errors.js';
 import type { HostPattern } from './domain/host-trust.js';
 import { planHasChanges } from './domain/plan.js';
 import { createScrubber } from './domain/redact.js';
@@ -94,6 +94,7 @@ async function validate(config: Config, io: Io): Promise<number> {
   io.stdout.write(
     `${config.dir} is valid: ${count(state.workspaces.length, 'workspace')}, ${count(state.customers.length, 'customer')}, ` +
       `${count(state.groups.length, 'persona group')}, ${count(state.principals.length, 'principal')} ` +
+      (state.offboarded ? `(offboarding: ${state.offboarded.map((c) => c.name).join(', ')}) ` : '') +
       `(revision sha256:${result.contentHash.slice(0, 12)})\n`,
   );
   return 0;
@@ -119,24 +120,35 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
       inventory: connection.inventory,
       logger,
       metrics,
-      diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
+      diffOptions: {
+        principals: config.principals,
+        observeKinds: config.observeKinds,
+        allowMassDelete: config.allowMassDelete,
+        ...(config.confirmDeletions ? { confirmDeletions: config.confirmDeletions } : {}),
+      },
       signal: pass.signal,
     };
     if (config.command === 'plan') {
       const { plan } = await planPass(desired, deps);
-      io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour }));
+      io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour, dir: config.dir }));
       const signal = stop.signalName();
       if (signal) return stopped(io, signal, `stopped by ${signal} after the plan was computed`);
       return config.detailedExitcode && planHasChanges(plan) ? 2 : 0;
     }
     const { plan, report, stopped: stoppedBecause } = await applyPass(desired, deps, { holdReason: stop.holdReason });
-    io.stdout.write(formatPlan(plan, { colour: config.colour }));
+    io.stdout.write(formatPlan(plan, { colour: config.colour, dir: config.dir }));
     if (report && report.results.length > 0) io.stdout.write('\n' + formatApplyReport(report, { colour: config.colour }));
     const signal = stop.signalName();
     if (signal) return stopped(io, signal, stoppedBecause ?? `stopped by ${signal}: no action started after it; the ones running finished`);
     if (stoppedBecause) io.stderr.write(`onboarder: ${stoppedBecause}\n`);
     return stoppedBecause || (report && report.failed + report.skipped > 0) ? 1 : 0;
   } catch (error) {
+    if (error instanceof ConfirmationMismatchError) {
+      // What is held now, with its token: the operator reviews it and confirms again.
+      io.stdout.write(formatPlan(error.plan, { colour: config.colour, dir: config.dir }));
+      io.stderr.write(`onboarder: ${error.message}\n`);
+      return 1;
+    }
     const signal = stop.signalName();
     if (signal === undefined) throw error;
     // Stopped before the plan was known: the error is the cancelled request, the signal is the news.

@@ -135,6 +135,36 @@ describe('expansion', () => {
     ]);
   });
 
+  it('takes an offboarded customer for one that declares nothing, its roster ignored, and names it', () => {
+    const globex = yaml`
+      apiVersion: onboarder/v1
+      kind: Customer
+      metadata: { name: globex }
+      spec:
+        workspaces: [prod]
+        offboard: true
+        personas:
+          analysts: { template: analysts }
+        catalog: { name: customer_globex, schemas: [{ name: sales }] }
+    `;
+    const globexRoster = yaml`
+      apiVersion: onboarder/v1
+      kind: Roster
+      metadata: { name: globex }
+      spec:
+        users:
+          - { userName: jane@acme.com, personas: [analysts] }
+          - { userName: hank@globex.com, personas: [analysts] }
+    `;
+    const state = stateOf({ 'customers/globex.yaml': globex, 'customers/globex-roster.yaml': globexRoster });
+    expect(state.customers.map((c) => c.name)).toEqual(['acme']);
+    expect(state.groups.map((g) => g.displayName)).toEqual(['customer-acme-analysts']);
+    // Jane stays (Acme's roster lists her), for Acme alone; Hank was only Globex's.
+    expect(state.principals.map((p) => [p.key, p.customers])).toEqual([['user:jane@acme.com', ['acme']]]);
+    expect(state.offboarded).toEqual([{ name: 'globex', source: { file: 'customers/globex.yaml', line: 3, column: 19, path: ['metadata', 'name'] } }]);
+    expect(stateOf({}).offboarded).toBeUndefined();
+  });
+
   it('keeps a workspace id beyond 2^53 exactly as written', () => {
     const workspace = 'apiVersion: onboarder/v1\nkind: Workspace\nmetadata: { name: prod }\nspec: { workspaceId: 9007199254740993123 }\n';
     expect(stateOf({ 'workspaces/prod.yaml': workspace }).workspaces[0]?.workspaceId).toBe('9007199254740993123');

@@ -17,6 +17,7 @@ import type {
   DesiredState,
   DesiredWarehouse,
   DesiredWorkspace,
+  OffboardedCustomer,
   PermissionLevel,
   SecurableType,
   SourceLocation,
@@ -46,7 +47,13 @@ export interface ExpandInput {
 export function expandDesiredState({ index, notebookSources }: ExpandInput): DesiredState {
   const customers: DesiredCustomer[] = [];
   const groups: DesiredGroup[] = [];
+  const offboarded: OffboardedCustomer[] = [];
   for (const customer of sortedByName(index.customers)) {
+    // Leaving: it declares nothing, so everything of it the inventory holds is pruned.
+    if (isOffboarded(customer)) {
+      offboarded.push({ name: customer.name, source: documentSource(customer) });
+      continue;
+    }
     const personas = resolvePersonas(customer, index);
     const roster = index.rosters.get(customer.name);
     customers.push(expandCustomer(customer, personas, notebookSources));
@@ -57,7 +64,12 @@ export function expandDesiredState({ index, notebookSources }: ExpandInput): Des
     customers,
     groups: groups.sort((a, b) => compareStrings(a.displayName, b.displayName)),
     principals: expandPrincipals(index),
+    ...(offboarded.length > 0 ? { offboarded } : {}),
   };
+}
+
+function isOffboarded(customer: ValidDocument<'Customer'> | undefined): boolean {
+  return customer?.spec.offboard === true;
 }
 
 function expandWorkspace(workspace: ValidDocument<'Workspace'>): DesiredWorkspace {
@@ -266,6 +278,12 @@ function expandGrants(
 function expandPrincipals(index: DocumentIndex): DesiredPrincipal[] {
   const principals = new Map<string, { principal: DesiredPrincipal; entitlements: Map<string, Set<Entitlement>> }>();
   for (const roster of index.rosters.values()) {
+    /*
+     * An offboarded customer's roster is ignored rather than refused: the
+     * offboarding stays a one-line change, its people lose only its groups
+     * (which are deleted), and whatever other rosters give them stays.
+     */
+    if (isOffboarded(index.customers.get(roster.name))) continue;
     const workspaces = index.customers.get(roster.name)?.spec.workspaces ?? [];
     const merge = (principal: DesiredPrincipal, explicit: readonly Entitlement[]) => {
       let entry = principals.get(principal.key);

@@ -297,6 +297,14 @@ export const customerSpec = z.strictObject({
   warehouses: z.array(warehouse).optional().describe("SQL warehouses, made in each of the customer's workspaces."),
   clusterPolicies: z.array(clusterPolicy).optional().describe("Cluster policies, made in each of the customer's workspaces."),
   notebooks: z.array(notebook).optional().describe("Template notebooks, imported into each of the customer's workspaces."),
+  offboard: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: the customer is leaving. It declares nothing any more (its roster is ignored), and the next pass deletes everything ' +
+        'onboarder owns of it (persona groups, catalog, locations, warehouses, policies, notebooks): the deletion guards let it through. ' +
+        'Delete the Customer and Roster documents once a plan says nothing of it is left.',
+    ),
 });
 
 const rosterPersonas = z.array(objectName).describe("Names of the customer's personas: the principal joins their groups.");

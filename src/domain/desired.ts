@@ -160,11 +160,24 @@ export interface DesiredCustomer {
   source: SourceLocation;
 }
 
+/** A Customer marked `offboard: true`: it declares nothing; only its name and where it is written remain. */
+export interface OffboardedCustomer {
+  name: string;
+  source: SourceLocation;
+}
+
 export interface DesiredState {
   workspaces: DesiredWorkspace[];
+  /** The customers onboarded; an offboarded one is not among them (nor its groups and principals). */
   customers: DesiredCustomer[];
   groups: DesiredGroup[];
   principals: DesiredPrincipal[];
+  /**
+   * Customers whose documents say `offboard: true`, by name: everything of
+   * theirs the inventory holds is leaving, on purpose, so the deletion
+   * guards let it through (plan/prune-guard.ts). Absent: none.
+   */
+  offboarded?: OffboardedCustomer[];
 }
 
 /**

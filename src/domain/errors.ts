@@ -4,6 +4,7 @@
  * backs off, anything else is reported and retried on the next pass.
  */
 import type { SourceLocation } from './desired.js';
+import type { Plan } from './plan.js';
 
 /** One problem found in the desired state, located in its file. */
 export interface DesiredStateIssue {
@@ -43,6 +44,23 @@ export class DesiredStateError extends Error {
         issues.map((issue) => `  ${formatIssue(issue)}`).join('\n'),
     );
     this.name = 'DesiredStateError';
+  }
+}
+
+/**
+ * `--confirm-deletions` named a token that is not the one of what the plan
+ * holds now (something changed since the plan was reviewed): the apply
+ * writes nothing. `plan` carries the current token.
+ */
+export class ConfirmationMismatchError extends Error {
+  readonly code = 'CONFIRMATION_MISMATCH';
+  constructor(
+    readonly plan: Plan,
+    given: string,
+    reason: string,
+  ) {
+    super(`--confirm-deletions=${given} does not match what the plan holds (${reason}): nothing was applied`);
+    this.name = 'ConfirmationMismatchError';
   }
 }
 

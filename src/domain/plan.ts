@@ -2,6 +2,7 @@
  * The plan is data: `plan` prints it, the executor consumes it, metrics and
  * the status page summarise it.
  */
+import type { SourceLocation } from './desired.js';
 import type { DesiredStateIssue } from './errors.js';
 import type { Entitlement } from './identity.js';
 import type { OwnedObject } from './inventory.js';
@@ -208,8 +209,9 @@ export type Readable = Record<string, string | number | boolean | string[] | nul
  * - `observed`: would be executed, but its kind is observed only (`--mode=observe`, `--observe-kinds`).
  * - `waiting`: cannot be executed yet (e.g. a user the identity provider has not provisioned).
  * - `reported`: drift that onboarder reports but does not own (e.g. an IdP group's membership).
- * - `blocked`: held back by a guard until `--allow-mass-delete` confirms it: a deletion over the budget
- *   (or of a customer no longer declared), or membership removals that would empty a group (membership-guard).
+ * - `blocked`: held back by a guard until `--allow-mass-delete`, or once `--confirm-deletions=<token>`, confirms it:
+ *   a deletion over the budget (or of a customer no longer declared), or membership removals that would empty a
+ *   group (membership-guard).
  */
 export type ActionStatus = 'pending' | 'observed' | 'waiting' | 'reported' | 'blocked';
 
@@ -279,6 +281,16 @@ export interface Plan {
   /** Set when membership removals are held back (a group would lose more than half of its members). */
   membershipRemovalsBlocked?: MembershipHold;
   /**
+   * What the guards hold (the `blocked` actions), as a token (see
+   * confirm-token.ts): `apply --confirm-deletions=<token>` lets exactly
+   * those through, once. Absent when nothing is held.
+   */
+  confirmToken?: string;
+  /** Set when a token was given (`--confirm-deletions`): whether it let the held actions through. */
+  confirmation?: DeletionConfirmation;
+  /** Customers marked `offboard: true`, with what onboarder still owns of each (0: their documents can go). */
+  offboarding?: Offboarding[];
+  /**
    * Owned objects that left the desired state and need no delete: already
    * gone, or not onboarder's to delete (a group an identity provider
    * provisioned). The inventory forgets them.
@@ -300,6 +312,20 @@ export interface MembershipHold {
   /** Per group: its members now and the removals held. */
   groups: { group: string; customer: string | null; members: number; removals: number }[];
   reason: string;
+}
+
+export type DeletionConfirmation =
+  /** The token matched: the `actions` held by the guards are pending in this plan. */
+  | { token: string; confirmed: true; actions: number }
+  /** The token did not match what the plan holds (`reason` says what does): nothing held goes through. */
+  | { token: string; confirmed: false; reason: string };
+
+export interface Offboarding {
+  customer: string;
+  /** Where its Customer document is. */
+  source: SourceLocation;
+  /** Objects of it in the inventory when the plan was made: what is still to delete (or cannot be). */
+  owned: number;
 }
 
 /** True when apply would change something (or would, were its kind not observed only). */

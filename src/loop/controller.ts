@@ -281,6 +281,7 @@ export function createController(options: ControllerOptions): Controller {
         ...(result.stopped ? { error: result.stopped } : {}),
         ...(result.plan.pruneBlocked ? { deletionsBlocked: result.plan.pruneBlocked.reason } : {}),
         ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
+        ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken } : {}),
       };
     } catch (error) {
       if (ignoreAbandoned()) return;

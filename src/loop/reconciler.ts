@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ActionRunner, ApplyReport } from '../apply/executor.js';
 import { executePlan } from '../apply/executor.js';
 import type { DesiredState } from '../domain/desired.js';
-import { abortReasonText, DesiredStateError } from '../domain/errors.js';
+import { abortReasonText, ConfirmationMismatchError, DesiredStateError } from '../domain/errors.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import { nextInventory } from '../inventory/record.js';
 import type { LiveState } from '../domain/live.js';
@@ -80,13 +80,21 @@ export async function planPass(desired: DesiredState, deps: ReconcileDeps): Prom
   });
   const plan = diff(desired, live, { now: (deps.now ?? Date.now)(), ...deps.diffOptions, inventory });
   if (plan.issues.length > 0) throw new DesiredStateError(plan.issues);
+  // The token in each warning: confirming once is `apply --confirm-deletions=<it>`, whoever reads the log.
+  const confirmToken = plan.confirmToken ? { confirmToken: plan.confirmToken } : {};
   if (plan.pruneBlocked) {
     const { reason, ...block } = plan.pruneBlocked;
-    deps.logger.warn({ ...block }, `deletions blocked, the plan deletes nothing: ${reason}`);
+    deps.logger.warn({ ...block, ...confirmToken }, `deletions blocked, the plan deletes nothing: ${reason}`);
   }
   if (plan.membershipRemovalsBlocked) {
     const { reason, ...held } = plan.membershipRemovalsBlocked;
-    deps.logger.warn({ ...held }, `membership removals blocked, those members stay: ${reason}`);
+    deps.logger.warn({ ...held, ...confirmToken }, `membership removals blocked, those members stay: ${reason}`);
+  }
+  if (plan.confirmation?.confirmed) {
+    deps.logger.warn({ confirmToken: plan.confirmation.token, actions: plan.confirmation.actions }, 'held actions confirmed by --confirm-deletions: they run in this pass');
+  }
+  for (const { customer, owned } of plan.offboarding ?? []) {
+    deps.logger.info({ customer, owned }, owned === 0 ? 'offboarding complete: its documents can be deleted' : 'offboarding: its objects are deleted');
   }
   deps.metrics?.recordPlan(plan);
   deps.logger.info({ ...plan.summary }, 'plan computed');
@@ -109,6 +117,8 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
   try {
     return await underSignal(deps, async () => {
       const { plan, live, inventory } = await planPass(desired, deps);
+      // A confirmation that no longer matches: the operator reviewed something else, so nothing at all is written.
+      if (plan.confirmation && !plan.confirmation.confirmed) throw new ConfirmationMismatchError(plan, plan.confirmation.token, plan.confirmation.reason);
       const select = options.select;
       const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
       const report = await executePlan(runnable, deps.live.runner(desired, live), {

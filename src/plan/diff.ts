@@ -2,10 +2,11 @@
  * The diff: a pure function from (desired, live) to a Plan. No I/O, no
  * clock, no randomness: the same inputs always give the same plan.
  */
-import { protectedGroupPatterns, type DesiredState } from '../domain/desired.js';
+import { confirmToken } from '../domain/confirm-token.js';
+import { protectedGroupPatterns, type DesiredState, type OffboardedCustomer } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
 import { EMPTY_INVENTORY, leavingObjects, type Inventory } from '../domain/inventory.js';
-import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
+import type { Action, ActionKind, Offboarding, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { guardMembershipLoss } from './membership-guard.js';
 import { compareActions } from './order.js';
@@ -24,10 +25,35 @@ export interface DiffOptions extends IdentityDiffOptions {
   allowMassDelete?: boolean;
   /** Epoch milliseconds, for the age of inventory records (an input, so the diff stays pure); default: every record counts as old. */
   now?: number;
+  /** `--confirm-deletions`: the token of what the guards hold (domain/confirm-token.ts), confirming exactly that, once. */
+  confirmDeletions?: string;
 }
 
+/**
+ * The plan, guarded. A confirmation token that matches what the guards hold
+ * gives the same plan with the guards lifted: exactly the held actions turn
+ * pending (with what must run before them, such as the grants of a group
+ * being deleted). One that does not match lets nothing through and says
+ * which token the plan holds now.
+ */
 export function diff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
+  const guarded = guardedDiff(desired, live, options);
+  const token = confirmToken(guarded.actions);
+  const withToken = token === undefined ? guarded : { ...guarded, confirmToken: token };
+  const given = options.confirmDeletions;
+  if (given === undefined || options.allowMassDelete) return withToken;
+  if (given !== token) {
+    const reason = token === undefined ? 'the plan holds nothing now' : `what the plan holds now has the token ${token}`;
+    return { ...withToken, confirmation: { token: given, confirmed: false, reason } };
+  }
+  const confirmed = guardedDiff(desired, live, { ...options, allowMassDelete: true });
+  return { ...confirmed, confirmation: { token, confirmed: true, actions: guarded.summary.blocked } };
+}
+
+function guardedDiff(desired: DesiredState, live: LiveState, options: DiffOptions): Plan {
   const inventory = options.inventory ?? EMPTY_INVENTORY;
+  // Leaving on purpose: their deletions pass the deletion guards. (They plan no membership removals: their groups are deleted whole.)
+  const offboarded = new Set((desired.offboarded ?? []).map((c) => c.name));
   // Guarded before anything is planned on top: the other diffs depend only on the identity actions that remain.
   const membership = guardMembershipLoss(diffIdentity(desired, live, options), {
     liveGroups: live.groups,
@@ -43,15 +69,25 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
       inventorySize: inventory.objects.length,
       // A customer counts as vanished only when this plan would delete something of it.
       vanishedCustomers: [
-        ...new Set(actions.filter((a) => a.change === 'delete' && a.customer !== null && !declaredCustomers.has(a.customer)).map((a) => a.customer!)),
+        ...new Set(
+          actions
+            .filter((a) => a.change === 'delete' && a.customer !== null && !declaredCustomers.has(a.customer) && !offboarded.has(a.customer))
+            .map((a) => a.customer!),
+        ),
       ],
+      offboardedCustomers: [...offboarded],
       ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
     });
   const assetsAndGrants = (holdLeavingGroups: boolean) => {
     // Held: the groups leaving keep their grants and permissions too, so a blocked plan takes nothing away.
-    const held = holdLeavingGroups ? new Set(leavingObjects(desired, inventory).filter((o) => o.kind === 'group').map((o) => o.name.toLowerCase())) : undefined;
+    // An offboarded customer's groups are deleted all the same, so theirs go first as ever.
+    const held = holdLeavingGroups
+      ? new Set(leavingObjects(desired, inventory).filter((o) => o.kind === 'group' && !offboarded.has(o.customer)).map((o) => o.name.toLowerCase()))
+      : undefined;
     const unityCatalog = diffUnityCatalog(desired, live, { inventory, identityActionIds, ...(held ? { heldPrincipals: held } : {}) });
-    const assets = diffWorkspaceAssets(desired, live, { identityActionIds, ...(held ? {} : { inventory }) });
+    // The entries of a group the inventory names are managed (removed before it goes), but a held group's.
+    const managedInventory = held ? { objects: inventory.objects.filter((o) => !(o.kind === 'group' && held.has(o.name.toLowerCase()))) } : inventory;
+    const assets = diffWorkspaceAssets(desired, live, { identityActionIds, inventory: managedInventory });
     return { unityCatalog, actions: [...identity, ...unityCatalog.actions, ...assets, ...pruned.actions] };
   };
   let planned = assetsAndGrants(false);
@@ -69,7 +105,12 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
     ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}),
     ...(membership.held ? { membershipRemovalsBlocked: membership.held } : {}),
     ...(pruned.released.length > 0 ? { released: pruned.released } : {}),
+    ...(desired.offboarded ? { offboarding: desired.offboarded.map((c) => offboardingOf(c, inventory)) } : {}),
   };
+}
+
+function offboardingOf(customer: OffboardedCustomer, inventory: Inventory): Offboarding {
+  return { customer: customer.name, source: customer.source, owned: inventory.objects.filter((o) => o.customer === customer.name).length };
 }
 
 /**

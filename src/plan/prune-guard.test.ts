@@ -56,6 +56,22 @@ describe('the deletion budget', () => {
     expect(guarded.actions[0]!.reason).toMatch(/customer globex, initech is no longer declared at all.*--allow-mass-delete/);
   });
 
+  it("lets an offboarded customer's deletions through, uncounted, while another customer's over budget stay blocked", () => {
+    const globex = (n: number): Action => ({ ...schemaDelete(n), id: `schema:customer_globex.s${n}`, customer: 'globex' });
+    const offboarding = Array.from({ length: 15 }, (_, i) => globex(i));
+    const alone = guardDeletions(offboarding, { inventorySize: 40, offboardedCustomers: ['globex'] });
+    expect(alone.blocked).toBeUndefined();
+    expect(alone.actions.every((a) => a.status === 'pending')).toBe(true);
+
+    const both = guardDeletions([...offboarding, ...deletes(11)], { inventorySize: 40, offboardedCustomers: ['globex'] });
+    // Only Acme's 11 count against the budget, and only they are held.
+    expect(both.blocked).toMatchObject({ deletes: 11, budget: 10 });
+    expect(both.actions.filter((a) => a.status === 'blocked').map((a) => a.customer)).toEqual(Array(11).fill('acme'));
+    expect(both.actions.filter((a) => a.status === 'pending').map((a) => a.customer)).toEqual(Array(15).fill('globex'));
+    // Within budget, Acme's deletes pass too.
+    expect(guardDeletions([...offboarding, ...deletes(10)], { inventorySize: 40, offboardedCustomers: ['globex'] }).blocked).toBeUndefined();
+  });
+
   it('has nothing to block in a plan without deletions', () => {
     expect(guardDeletions([], { inventorySize: 40, vanishedCustomers: ['globex'] }).blocked).toBeUndefined();
   });

@@ -9,7 +9,11 @@
  *
  * Either way no deletion runs at all (deleting "some" of a mistake is still a
  * mistake): every delete is marked blocked and the plan says why.
- * `--allow-mass-delete` confirms.
+ * `--allow-mass-delete` confirms, or `--confirm-deletions=<token>` once.
+ *
+ * An offboarded customer (`offboard: true`) is leaving on purpose: its
+ * deletions are neither counted nor blocked, so they run in the next pass
+ * whatever else the plan holds; every other customer's are guarded as ever.
  */
 import type { Action, PruneBlock } from '../domain/plan.js';
 
@@ -18,6 +22,8 @@ export interface PruneBudget {
   inventorySize: number;
   /** Customers the inventory knows that the desired state no longer declares. */
   vanishedCustomers?: readonly string[];
+  /** Customers marked `offboard: true`: their deletions pass. */
+  offboardedCustomers?: readonly string[];
   /** `--allow-mass-delete`: the operator has confirmed a large deletion. */
   allowMassDelete?: boolean;
 }
@@ -27,17 +33,19 @@ export function deletionBudget(inventorySize: number): number {
 }
 
 export function guardDeletions(actions: Action[], budget: PruneBudget): { actions: Action[]; blocked?: PruneBlock } {
-  const deletes = actions.filter((a) => a.change === 'delete' && a.status === 'pending').length;
+  const offboarded = new Set(budget.offboardedCustomers ?? []);
+  const guarded = (a: Action) => a.change === 'delete' && a.status === 'pending' && (a.customer === null || !offboarded.has(a.customer));
+  const deletes = actions.filter(guarded).length;
   const limit = deletionBudget(budget.inventorySize);
   const vanished = [...(budget.vanishedCustomers ?? [])].sort();
   if (deletes === 0 || budget.allowMassDelete || (deletes <= limit && vanished.length === 0)) return { actions };
   const reason =
     deletes > limit
       ? `deletion blocked: ${deletes} deletions exceed the budget of ${limit} per reconcile (10 or 10% of the inventory); rerun with --allow-mass-delete if intended`
-      : `deletion blocked: customer ${vanished.join(', ')} is no longer declared at all (a whole customer leaving is taken for a bad sync); rerun with --allow-mass-delete to offboard`;
+      : `deletion blocked: customer ${vanished.join(', ')} is no longer declared at all (a whole customer leaving is taken for a bad sync); to offboard, restore its Customer with offboard: true, or confirm with --allow-mass-delete`;
   const blocked: PruneBlock = { deletes, budget: limit, reason, ...(vanished.length > 0 ? { vanishedCustomers: vanished } : {}) };
   return {
-    actions: actions.map((a) => (a.change === 'delete' && a.status === 'pending' ? { ...a, status: 'blocked', reason } : a)),
+    actions: actions.map((a) => (guarded(a) ? { ...a, status: 'blocked', reason } : a)),
     blocked,
   };
 }

@@ -244,10 +244,12 @@ describe('the controller HTTP server', () => {
         failed: 0,
         deletionsBlocked: 'deletion blocked: 12 deletions exceed the budget',
         membershipRemovalsBlocked: { removals: 7, groups: ['customer-acme-analysts', 'customer-acme-engineers'], reason: 'membership removals blocked: <why>' },
+        confirmToken: '3f9c0a1b2d4e',
       },
     });
     expect(page).toContain('12 deletions blocked</span> deletion blocked: 12 deletions exceed the budget');
     expect(page).toContain('7 membership removals blocked</span> membership removals blocked: &lt;why&gt;');
+    expect(page).toContain('<code>onboarder apply --confirm-deletions=3f9c0a1b2d4e</code>');
   });
 
   it('shows an empty status plainly', () => {

@@ -33,6 +33,8 @@ export interface ControllerStatus {
     deletionsBlocked?: string;
     /** Why members were kept (a persona group would lose more than half of its members): the removals held, the groups, the reason. */
     membershipRemovalsBlocked?: { removals: number; groups: string[]; reason: string };
+    /** The token of everything held (deletions and membership removals): `apply --confirm-deletions=<it>` lets it through once. */
+    confirmToken?: string;
   } | null;
   /** The pending actions of the last plan. */
   drift: { customer: string; kind: string; change: string; target: string }[];

@@ -11,6 +11,8 @@ const CHANGE_COLOUR: Record<Change, string> = { create: ANSI.green, update: ANSI
 
 export interface FormatOptions {
   colour: boolean;
+  /** The desired-state folder, for the commands the plan suggests; default `[DIR]`. */
+  dir?: string;
 }
 
 export function formatPlan(plan: Plan, options: FormatOptions): string {
@@ -18,8 +20,9 @@ export function formatPlan(plan: Plan, options: FormatOptions): string {
   const pending = plan.actions.filter((a) => a.status === 'pending');
   const held = plan.actions.filter((a) => a.status !== 'pending');
   const lines: string[] = [];
+  const notes = planNotes(plan, options.dir ?? '[DIR]').map((note) => paint(ANSI.bold, note));
   if (pending.length === 0 && held.length === 0) {
-    return paint(ANSI.green, 'No changes. Live state matches the desired state.') + '\n';
+    return [paint(ANSI.green, 'No changes. Live state matches the desired state.'), ...notes].join('\n') + '\n';
   }
   const kindWidth = Math.max(...plan.actions.map((a) => a.kind.length));
   const line = (action: Action) => {
@@ -52,8 +55,32 @@ export function formatPlan(plan: Plan, options: FormatOptions): string {
     held.forEach(line);
     lines.push('');
   }
-  lines.push(paint(ANSI.bold, summaryLine(plan)));
+  lines.push(paint(ANSI.bold, summaryLine(plan)), ...notes);
   return lines.join('\n') + '\n';
+}
+
+/** What the operator can do next: confirm what the guards hold, and finish an offboarding. */
+function planNotes(plan: Plan, dir: string): string[] {
+  const notes: string[] = [];
+  const confirmation = plan.confirmation;
+  if (confirmation?.confirmed) {
+    notes.push(`Confirmed by --confirm-deletions=${confirmation.token}: the ${confirmation.actions} actions the guards held are planned above.`);
+  } else if (confirmation) {
+    notes.push(`--confirm-deletions=${confirmation.token} confirms nothing (${confirmation.reason}): nothing held goes through.`);
+  }
+  if (plan.confirmToken) {
+    // One token for everything held: deletions and membership removals alike.
+    const held = plan.summary.blocked;
+    notes.push(`To let exactly the ${held} held ${held === 1 ? 'action' : 'actions'} through, once: onboarder apply ${dir} --confirm-deletions=${plan.confirmToken}`);
+  }
+  for (const { customer, owned, source } of plan.offboarding ?? []) {
+    notes.push(
+      owned === 0
+        ? `Offboarding ${customer} is complete: onboarder owns nothing of it any more. Its Customer (${source.file}) and Roster can be deleted now.`
+        : `Offboarding ${customer}: onboarder still owns ${owned} of its objects. Keep its Customer (${source.file}) until a plan says the offboarding is complete.`,
+    );
+  }
+  return notes;
 }
 
 export function summaryLine(plan: Plan): string {
@@ -91,6 +118,9 @@ export function planToJson(plan: Plan): unknown {
     formatVersion: 1,
     summary: plan.summary,
     issues: plan.issues,
+    ...(plan.confirmToken ? { confirmToken: plan.confirmToken } : {}),
+    ...(plan.confirmation ? { confirmation: plan.confirmation } : {}),
+    ...(plan.offboarding ? { offboarding: plan.offboarding.map(({ customer, owned, source }) => ({ customer, owned, document: source.file, complete: owned === 0 })) } : {}),
     actions: plan.actions.map(({ op: _op, ...action }) => action),
   };
 }

@@ -88,7 +88,8 @@ function reconcileSection(last: ControllerStatus['lastReconcile']): string {
   const heldMemberships = membership?.groups.length ?? 0;
   const held =
     (last.deletionsBlocked === undefined ? '' : `\n<p>${badge(`${blocked - heldMemberships} deletions blocked`, 'warn')} ${escapeHtml(last.deletionsBlocked)}</p>`) +
-    (membership === undefined ? '' : `\n<p>${badge(`${membership.removals} membership removals blocked`, 'warn')} ${escapeHtml(membership.reason)}</p>`);
+    (membership === undefined ? '' : `\n<p>${badge(`${membership.removals} membership removals blocked`, 'warn')} ${escapeHtml(membership.reason)}</p>`) +
+    (last.confirmToken === undefined ? '' : `\n<p>To let exactly what is held through, once (a one-time Job): <code>onboarder apply --confirm-deletions=${escapeHtml(last.confirmToken)}</code></p>`);
   return `<h2>Last reconcile</h2>
 <p>${badge(last.result, tone)} Revision <code>${escapeHtml(last.id)}</code>, started ${time(last.startedAt)}, took ${escapeHtml(seconds.toFixed(1))}s</p>
 <table>

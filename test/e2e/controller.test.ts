@@ -175,12 +175,19 @@ describe('onboarder run when a roster is truncated', () => {
     expect(isMember('jane.doe@acmecorp.com', 'customer-acme-analysts')).toBe(true);
     expect(isMember('john.smith@acmecorp.com', 'customer-acme-engineers')).toBe(true);
     expect(metric(await scrape(running.url), 'onboarder_membership_removals_blocked')).toEqual(['onboarder_membership_removals_blocked 9']);
-    const status = JSON.parse(await (await request(`${running.url}/status.json`)).body.text()) as { lastReconcile: { membershipRemovalsBlocked: { reason: string } } };
+    const status = JSON.parse(await (await request(`${running.url}/status.json`)).body.text()) as {
+      lastReconcile: { membershipRemovalsBlocked: { reason: string }; confirmToken: string };
+    };
     expect(status.lastReconcile.membershipRemovalsBlocked.reason).toMatch(/customer-acme-analysts would lose 3 of 3 members.*--allow-mass-delete/);
     const page = await (await request(`${running.url}/`)).body.text();
     expect(page).toContain('9 membership removals blocked');
     expect(page).toContain('customer-acme-engineers would lose 3 of 3 members');
     expect(running.logs.text).toContain('membership removals blocked, those members stay');
+    // The way to confirm once: the token `plan` computes for the same hold, never taken by the controller itself.
+    const { confirmToken } = JSON.parse((await runCli(['plan', dir, '--json'], account.env)).stdout) as { confirmToken: string };
+    expect(status.lastReconcile.confirmToken).toBe(confirmToken);
+    expect(page).toContain(`onboarder apply --confirm-deletions=${confirmToken}`);
+    expect(running.logs.text).toContain(`"confirmToken":"${confirmToken}"`);
   }, 30_000);
 });
 

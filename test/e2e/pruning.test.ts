@@ -6,28 +6,16 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseInventory } from '../../src/inventory/document.js';
-import type { Inventory } from '../../src/domain/inventory.js';
 import { useExampleAccount } from '../support/example-account.js';
 import { dropAcmeScientistsAndAssets } from '../support/example-edits.js';
 import { runCli } from '../support/harness.js';
+import { storedInventory as stored } from '../support/stored-inventory.js';
 
 const example = useExampleAccount();
 const PROD = '1234567890123456';
 
 const writes = () => example.account.sim.requests.filter((r) => r.method !== 'GET');
-
-
-/** The newest inventory generation in the simulated workspace, read the way the store reads it. */
-function storedInventory(): { generation: number; inventory: Inventory } {
-  const { state } = example.account.sim;
-  const folder = `/Users/${state.controller.applicationId}/.onboarder/inventory`;
-  const newest = state.assets.tree(PROD).list(folder).at(-1)!;
-  const generation = Number(/(\d+)\.json$/.exec(newest.path)![1]);
-  const parsed = parseInventory(newest.content!, generation);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return parsed.stored;
-}
+const storedInventory = () => stored(example.account.sim);
 const owned = (kind: string) =>
   storedInventory()
     .inventory.objects.filter((o) => o.kind === kind)

@@ -62,6 +62,7 @@ describe('deploy/: YAML', () => {
         'kubernetes/overlays/observe-only/kustomization.yaml',
         'kubernetes/overlays/production/kustomization.yaml',
         'kubernetes/components/monitoring/kustomization.yaml',
+        'kubernetes/jobs/confirm-deletions.yaml',
         'prometheus/alerts.yaml',
       ]),
     );

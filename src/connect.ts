@@ -38,7 +38,7 @@ const CLOSE_WAIT_MS = 1_000;
 export interface ConnectOptions {
   logger: Logger;
   telemetry?: ApiTelemetry;
-  /** Sends every workspace's traffic to one base URL (the demo's simulator). */
+  /** Sends every workspace's traffic to one base URL; default: config's `everyWorkspaceAt` (--simulator, the demo). */
   workspaceHost?: (workspace: WorkspaceRef) => string;
   limits?: FamilyLimitsConfig;
   retry?: Partial<RetryPolicy>;
@@ -47,7 +47,8 @@ export interface ConnectOptions {
 }
 
 export function connectLive(config: Config, options: ConnectOptions): LiveConnection {
-  const { accountId, credentials, accountHost, defaultWorkspaceHost, trustedHosts } = config.databricks;
+  const { accountId, credentials, accountHost, defaultWorkspaceHost, trustedHosts, everyWorkspaceAt } = config.databricks;
+  const workspaceHost = options.workspaceHost ?? (everyWorkspaceAt === undefined ? undefined : () => everyWorkspaceAt);
   if (!accountId) throw new ConfigError('DATABRICKS_ACCOUNT_ID is not set');
   if (!credentials) throw new ConfigError('no Databricks credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET');
   const databricks = createDatabricks({
@@ -59,7 +60,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
     scimPageSize: config.scimPageSize,
     ...(defaultWorkspaceHost ? { defaultWorkspaceHost } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
-    ...(options.workspaceHost ? { workspaceHost: options.workspaceHost } : {}),
+    ...(workspaceHost ? { workspaceHost } : {}),
     limits: { ...config.rateLimits, ...options.limits },
     http: { timeouts: { requestMs: config.requestTimeoutMs }, ...(options.retry ? { retry: options.retry } : {}) },
   });

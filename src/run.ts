@@ -49,7 +49,13 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     passTimeoutMs: config.passTimeoutMs,
     ...(elector ? { leadership: elector } : {}),
   });
-  const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger });
+  const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger }).catch(
+    async (error: unknown) => {
+      // A port in use ends the command here: the connection pool goes with it (main says which flag chose the port).
+      await connection.close();
+      throw error;
+    },
+  );
   try {
     elector?.start();
     await controller.start();

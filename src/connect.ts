@@ -17,7 +17,9 @@ import { observeLiveState } from './live/observe.js';
 import { observeScope, workspaceRef } from './live/observe-scope.js';
 import type { RetryPolicy } from './live/retry.js';
 import { settlesWithin } from './loop/pass-signal.js';
-import type { InventoryPort, LivePort } from './loop/reconciler.js';
+import type { InventoryPort, LivePort, ReconcileDeps } from './loop/reconciler.js';
+import type { DiffOptions } from './plan/diff.js';
+import type { Metrics } from './report/metrics.js';
 import { createInventoryStore, type InventoryStore } from './inventory/store.js';
 
 export interface LiveConnection {
@@ -80,6 +82,16 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
       }),
   };
   return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => closeOrDestroy(databricks, options.logger) };
+}
+
+/** The policy a plan follows, from the flags: the same for plan, apply, run and the demo. */
+export function diffOptionsOf(config: Config): DiffOptions {
+  return { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete };
+}
+
+/** What one pass needs (plan, apply, the demo's pass): the connection's ports and the configured policy. */
+export function passDeps(config: Config, connection: LiveConnection, logger: Logger, metrics: Metrics): ReconcileDeps {
+  return { live: connection.port, inventory: connection.inventory, logger, metrics, diffOptions: diffOptionsOf(config) };
 }
 
 async function closeOrDestroy(databricks: Databricks, logger: Logger): Promise<void> {

@@ -7,9 +7,9 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { connectLive } from './connect.js';
+import { connectLive, passDeps } from './connect.js';
 import { pointAtSimulator } from './config-databricks.js';
-import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
+import { applyPass, planPass } from './loop/reconciler.js';
 import { loadOrThrow, type Io } from './main.js';
 import { createMetrics } from './report/metrics.js';
 import { runController } from './run.js';
@@ -59,13 +59,7 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
   const metrics = createMetrics();
   const connection = connectLive(demoConfig, { logger, telemetry: metrics.telemetry });
   try {
-    const deps: ReconcileDeps = {
-      live: connection.port,
-      inventory: connection.inventory,
-      logger,
-      metrics,
-      diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
-    };
+    const deps = passDeps(demoConfig, connection, logger, metrics);
     const first = await applyPass(desired, deps);
     say(formatPlan(first.plan, { colour: config.colour }));
     if (first.report && first.report.results.length > 0) say('\n' + formatApplyReport(first.report, { colour: config.colour }));

@@ -14,7 +14,7 @@ import type { HostPattern } from './domain/host-trust.js';
 import { planHasChanges } from './domain/plan.js';
 import { createScrubber } from './domain/redact.js';
 import { credentialSecrets } from './live/auth.js';
-import { connectLive } from './connect.js';
+import { connectLive, passDeps } from './connect.js';
 import { formatDuration, PassStoppedError, startPassSignal, type PassSignal } from './loop/pass-signal.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
@@ -135,14 +135,7 @@ async function planOrApply(config: Config, io: Io, logger: Logger, context: Erro
   const pass = startPassSignal({ timeoutMs: config.passTimeoutMs });
   const stop = obeyStop(io.stop, pass, config, logger);
   try {
-    const deps: ReconcileDeps = {
-      live: connection.port,
-      inventory: connection.inventory,
-      logger,
-      metrics,
-      diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
-      signal: pass.signal,
-    };
+    const deps: ReconcileDeps = { ...passDeps(config, connection, logger, metrics), signal: pass.signal };
     if (config.command === 'plan') {
       const { plan } = await planPass(desired, deps);
       io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour }));

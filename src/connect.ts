@@ -17,7 +17,9 @@ import { observeLiveState } from './live/observe.js';
 import { observeScope, workspaceRef } from './live/observe-scope.js';
 import type { RetryPolicy } from './live/retry.js';
 import { settlesWithin } from './loop/pass-signal.js';
-import type { InventoryPort, LivePort } from './loop/reconciler.js';
+import type { InventoryPort, LivePort, ReconcileDeps } from './loop/reconciler.js';
+import type { DiffOptions } from './plan/diff.js';
+import type { Metrics } from './report/metrics.js';
 import { createInventoryStore, type InventoryStore } from './inventory/store.js';
 
 export interface LiveConnection {
@@ -38,7 +40,7 @@ const CLOSE_WAIT_MS = 1_000;
 export interface ConnectOptions {
   logger: Logger;
   telemetry?: ApiTelemetry;
-  /** Sends every workspace's traffic to one base URL (the demo's simulator). */
+  /** Sends every workspace's traffic to one base URL; default: config's `everyWorkspaceAt` (--simulator, the demo). */
   workspaceHost?: (workspace: WorkspaceRef) => string;
   limits?: FamilyLimitsConfig;
   retry?: Partial<RetryPolicy>;
@@ -47,7 +49,8 @@ export interface ConnectOptions {
 }
 
 export function connectLive(config: Config, options: ConnectOptions): LiveConnection {
-  const { accountId, credentials, accountHost, defaultWorkspaceHost, trustedHosts } = config.databricks;
+  const { accountId, credentials, accountHost, defaultWorkspaceHost, trustedHosts, everyWorkspaceAt } = config.databricks;
+  const workspaceHost = options.workspaceHost ?? (everyWorkspaceAt === undefined ? undefined : () => everyWorkspaceAt);
   if (!accountId) throw new ConfigError('DATABRICKS_ACCOUNT_ID is not set');
   if (!credentials) throw new ConfigError('no Databricks credentials: set DATABRICKS_TOKEN, or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET');
   const databricks = createDatabricks({
@@ -59,7 +62,7 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
     scimPageSize: config.scimPageSize,
     ...(defaultWorkspaceHost ? { defaultWorkspaceHost } : {}),
     ...(options.telemetry ? { telemetry: options.telemetry } : {}),
-    ...(options.workspaceHost ? { workspaceHost: options.workspaceHost } : {}),
+    ...(workspaceHost ? { workspaceHost } : {}),
     limits: { ...config.rateLimits, ...options.limits },
     http: { timeouts: { requestMs: config.requestTimeoutMs }, ...(options.retry ? { retry: options.retry } : {}) },
   });
@@ -79,6 +82,21 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
       }),
   };
   return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => closeOrDestroy(databricks, options.logger) };
+}
+
+/** The policy a plan follows, from the flags: the same for plan, apply, run and the demo. */
+export function diffOptionsOf(config: Config): DiffOptions {
+  return {
+    principals: config.principals,
+    observeKinds: config.observeKinds,
+    allowMassDelete: config.allowMassDelete,
+    ...(config.confirmDeletions ? { confirmDeletions: config.confirmDeletions } : {}),
+  };
+}
+
+/** What one pass needs (plan, apply, the demo's pass): the connection's ports and the configured policy. */
+export function passDeps(config: Config, connection: LiveConnection, logger: Logger, metrics: Metrics): ReconcileDeps {
+  return { live: connection.port, inventory: connection.inventory, logger, metrics, diffOptions: diffOptionsOf(config) };
 }
 
 async function closeOrDestroy(databricks: Databricks, logger: Logger): Promise<void> {

@@ -7,16 +7,14 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { connectLive } from './connect.js';
-import { originPattern } from './domain/host-trust.js';
-import { protectCredentials } from './live/auth.js';
-import { unlimitedFamilyLimits } from './live/limiter.js';
-import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
+import { connectLive, passDeps } from './connect.js';
+import { pointAtSimulator } from './config-databricks.js';
+import { applyPass, planPass } from './loop/reconciler.js';
 import { loadOrThrow, type Io } from './main.js';
 import { createMetrics } from './report/metrics.js';
 import { runController } from './run.js';
 import { formatApplyReport, formatPlan } from './report/plan-text.js';
-import { createSimulator, DEFAULT_PAT } from './simulator/index.js';
+import { createSimulator } from './simulator/index.js';
 
 export async function runDemo(config: Config, io: Io, logger: Logger): Promise<number> {
   // Checked against the operator's trusted hosts: the demo sends every workspace's traffic to its simulator anyway.
@@ -32,29 +30,23 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
   say(`Databricks simulator listening on ${url} (account ${simulator.accountId}, ${desired.workspaces.length} workspace(s)).\n`);
   say(config.once ? `Converging ${config.dir} onto it.\n\n` : `Running the controller on ${config.dir}.\n`);
 
-  const demoConfig: Config = {
-    ...config,
-    // The simulator has no limits unless a fault knob sets one; the demo should not wait for nothing.
-    rateLimits: { ...unlimitedFamilyLimits(), ...config.rateLimits },
-    databricks: {
-      accountHost: url,
-      accountId: simulator.accountId,
-      defaultWorkspaceHost: url,
-      credentials: protectCredentials({ type: 'pat', token: DEFAULT_PAT }),
-      // The demo's own simulator is trusted by this code path, never by an environment variable.
-      trustedHosts: [...config.databricks.trustedHosts, originPattern(new URL(url))],
-    },
-  };
+  // The demo's own simulator is trusted by this code path, never by an environment variable.
+  const demoConfig = pointAtSimulator(config, {
+    url,
+    accountId: simulator.accountId,
+    setting: 'the demo\'s simulator',
+    trustedHosts: config.databricks.trustedHosts,
+  });
   if (!config.once) {
     try {
       return await runController(demoConfig, logger, {
         stop: io.stop ?? new AbortController().signal,
-        connect: { workspaceHost: () => url },
         onStarted: (started) => {
           say(
             `Controller running: status page ${started.url}/, metrics ${started.url}/metrics.\n` +
               `Edit a file under ${config.dir} (add a user to customers/acme/roster.yaml) and save: the change is applied within a second.\n` +
-              'Ctrl-C stops it.\n\n',
+              'Ctrl-C stops it.\n\n' +
+              tryTheCommands(config.dir, url),
           );
           io.onStarted?.(started);
         },
@@ -65,9 +57,9 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
   }
 
   const metrics = createMetrics();
-  const connection = connectLive(demoConfig, { logger, telemetry: metrics.telemetry, workspaceHost: () => url });
+  const connection = connectLive(demoConfig, { logger, telemetry: metrics.telemetry });
   try {
-    const deps: ReconcileDeps = { live: connection.port, inventory: connection.inventory, logger, metrics, diffOptions: { principals: config.principals } };
+    const deps = passDeps(demoConfig, connection, logger, metrics);
     const first = await applyPass(desired, deps);
     say(formatPlan(first.plan, { colour: config.colour }));
     if (first.report && first.report.results.length > 0) say('\n' + formatApplyReport(first.report, { colour: config.colour }));
@@ -81,4 +73,21 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
     await connection.close();
     await simulator.close();
   }
+}
+
+/**
+ * What to type, in another terminal, to run the other commands against this
+ * simulator: `--simulator` brings its host, account and token, and trusts it.
+ */
+export function tryTheCommands(dir: string, url: string): string {
+  const cli = 'node dist/cli.js';
+  const folder = /^[\w./-]+$/.test(dir) ? dir : `'${dir.replaceAll("'", "'\\''")}'`;
+  return (
+    'Try the other commands against this simulator, from another terminal while the demo runs\n' +
+    '(--simulator sends every call there with its own account and token; no DATABRICKS_* variable is needed):\n' +
+    `  ${cli} validate ${folder}\n` +
+    `  ${cli} plan ${folder} --simulator=${url}\n` +
+    `  ${cli} apply ${folder} --simulator=${url}\n` +
+    `  ${cli} run ${folder} --simulator=${url} --port=8081\n\n`
+  );
 }

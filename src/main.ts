@@ -5,22 +5,25 @@
 import { constants as osConstants } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { COMMANDS, parseConfig, USAGE, type Config } from './config.js';
+import { COMMANDS, FLAGS, parseConfig, type Config } from './config.js';
 import { desiredStateJsonSchema } from './desired/json-schema.js';
 import { loadDesiredState } from './desired/load.js';
 import type { DesiredState } from './domain/desired.js';
-import { ConfigError, ConfirmationMismatchError, DesiredStateError, formatIssue, stableCode } from './domain/errors.js';
+import { ConfigError, ConfirmationMismatchError, DesiredStateError } from './domain/errors.js';
 import type { HostPattern } from './domain/host-trust.js';
 import { planHasChanges } from './domain/plan.js';
 import { createScrubber } from './domain/redact.js';
 import { credentialSecrets } from './live/auth.js';
-import { connectLive } from './connect.js';
+import { connectLive, passDeps } from './connect.js';
 import { formatDuration, PassStoppedError, startPassSignal, type PassSignal } from './loop/pass-signal.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
 import { createMetrics } from './report/metrics.js';
 import { formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
 import { runDemo } from './demo.js';
+import { describeError, type ErrorContext } from './describe-error.js';
+import { commandHelp, generalHelp } from './help.js';
+import { packageVersion } from './version.js';
 import { runController, type RunHooks } from './run.js';
 
 export interface Io {
@@ -42,13 +45,21 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   let config: Config;
   try {
     const parsed = parseConfig(argv, env, io.isTty);
+    if (parsed.version) {
+      io.stdout.write(`onboarder ${packageVersion()}\n`);
+      return 0;
+    }
     if (parsed.help || !parsed.config) {
-      io.stdout.write(USAGE);
-      return parsed.command === undefined && !parsed.help ? 1 : 0;
+      io.stdout.write(parsed.command ? commandHelp(parsed.command) : generalHelp());
+      // `onboarder` alone is a mistake (exit 1); asking for help is not.
+      return parsed.help ? 0 : 1;
     }
     config = parsed.config;
   } catch (error) {
-    io.stderr.write(`onboarder: ${(error as Error).message}\n\n${USAGE}`);
+    if (!(error instanceof ConfigError)) throw error;
+    // The flag or variable is named in the message; the command's help lists the right ones.
+    const help = error.command ? `onboarder ${error.command} --help` : 'onboarder --help';
+    io.stderr.write(`onboarder${error.command ? ` ${error.command}` : ''}: ${error.message}\n${error.message.includes('--help') ? '' : `(see ${help})\n`}`);
     return 1;
   }
 
@@ -57,6 +68,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
   const logger = io.logStream
     ? createLogger({ level: config.logLevel, pretty: false, destination: io.logStream, secrets })
     : createLogger({ level: config.logLevel, pretty: config.logFormat === 'pretty', destination: 2, secrets });
+  // What the error message may say about where things went: filled in as the command learns it.
+  const context: ErrorContext = {
+    databricks: config.databricks,
+    ports: (['port', 'simulator-port'] as const).map((flag) => ({
+      port: flag === 'port' ? config.port : config.simulatorPort,
+      flag,
+      env: FLAGS[flag].env,
+    })),
+  };
   try {
     switch (config.command) {
       case 'schema':
@@ -66,7 +86,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return await validate(config, io);
       case 'plan':
       case 'apply':
-        return await planOrApply(config, io, logger);
+        return await planOrApply(config, io, logger, context);
       case 'run':
         // An invalid or missing folder is not fatal here: git-sync may publish a valid revision later.
         return await runController(config, logger, { stop: io.stop ?? new AbortController().signal, ...(io.onStarted ? { onStarted: io.onStarted } : {}) });
@@ -75,7 +95,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     }
   } catch (error) {
     // API errors are scrubbed already; an unexpected error's message or stack may not be.
-    io.stderr.write(`onboarder: ${createScrubber(secrets)(describeError(error))}\n`);
+    io.stderr.write(`onboarder: ${createScrubber(secrets)(describeError(error, context))}\n`);
     return 1;
   } finally {
     logger.flush();
@@ -107,27 +127,16 @@ export async function loadOrThrow(dir: string, trustedHosts: readonly HostPatter
   return result.state;
 }
 
-async function planOrApply(config: Config, io: Io, logger: Logger): Promise<number> {
+async function planOrApply(config: Config, io: Io, logger: Logger, context: ErrorContext): Promise<number> {
   // Before any connection: a Workspace host nobody trusted never sees a request.
   const desired = await loadOrThrow(config.dir, config.databricks.trustedHosts);
+  context.desired = desired;
   const metrics = createMetrics();
   const connection = connectLive(config, { logger, telemetry: metrics.telemetry });
   const pass = startPassSignal({ timeoutMs: config.passTimeoutMs });
   const stop = obeyStop(io.stop, pass, config, logger);
   try {
-    const deps: ReconcileDeps = {
-      live: connection.port,
-      inventory: connection.inventory,
-      logger,
-      metrics,
-      diffOptions: {
-        principals: config.principals,
-        observeKinds: config.observeKinds,
-        allowMassDelete: config.allowMassDelete,
-        ...(config.confirmDeletions ? { confirmDeletions: config.confirmDeletions } : {}),
-      },
-      signal: pass.signal,
-    };
+    const deps: ReconcileDeps = { ...passDeps(config, connection, logger, metrics), signal: pass.signal };
     if (config.command === 'plan') {
       const { plan } = await planPass(desired, deps);
       io.stdout.write(config.json ? JSON.stringify(planToJson(plan), null, 2) + '\n' : formatPlan(plan, { colour: config.colour, dir: config.dir }));
@@ -152,7 +161,7 @@ async function planOrApply(config: Config, io: Io, logger: Logger): Promise<numb
     const signal = stop.signalName();
     if (signal === undefined) throw error;
     // Stopped before the plan was known: the error is the cancelled request, the signal is the news.
-    return stopped(io, signal, `stopped by ${signal} before any action ran (${describeError(error)})`);
+    return stopped(io, signal, `stopped by ${signal} before any action ran (${error instanceof Error ? error.message : String(error)})`);
   } finally {
     stop.dispose();
     // Whatever this command left running (a request still retrying after another failed) ends with it.
@@ -203,13 +212,6 @@ function obeyStop(stop: AbortSignal | undefined, pass: PassSignal, config: Confi
       stop?.removeEventListener('abort', onStop);
     },
   };
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof DesiredStateError) return error.issues.map(formatIssue).join('\n');
-  // Errors of ours carry a stable code and a message written for the operator; a stack is for the unexpected.
-  if (error instanceof Error && (error instanceof ConfigError || stableCode(error) !== undefined)) return error.message;
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function count(n: number, noun: string): string {

@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { connectLive, type ConnectOptions } from './connect.js';
+import { connectLive, diffOptionsOf, type ConnectOptions } from './connect.js';
 import { createController, type Controller } from './loop/controller.js';
 import { inClusterLeaseConfig } from './loop/in-cluster.js';
 import { createLeaderElector } from './loop/leader.js';
@@ -42,14 +42,20 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     inventory: connection.inventory,
     logger,
     metrics,
-    diffOptions: { principals: config.principals, observeKinds: config.observeKinds, allowMassDelete: config.allowMassDelete },
+    diffOptions: diffOptionsOf(config),
     resyncIntervalMs: config.resyncIntervalMs,
     // A revision naming an untrusted Workspace host is rejected; the last good one stays in force.
     load: { trustedHosts: config.databricks.trustedHosts },
     passTimeoutMs: config.passTimeoutMs,
     ...(elector ? { leadership: elector } : {}),
   });
-  const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger });
+  const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger }).catch(
+    async (error: unknown) => {
+      // A port in use ends the command here: the connection pool goes with it (main says which flag chose the port).
+      await connection.close();
+      throw error;
+    },
+  );
   try {
     elector?.start();
     await controller.start();

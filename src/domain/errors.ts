@@ -67,10 +67,20 @@ export class ConfirmationMismatchError extends Error {
 /** Bad flags or environment. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
-  constructor(message: string) {
+  /** The command whose flags or variables are wrong, when it is known: the CLI names it in front of the message. */
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
     super(message);
     this.name = 'ConfigError';
+    this.command = command;
   }
+}
+
+/** Where a Databricks call went: a host and port (never a path or user info), and the workspace for a workspace API. */
+export interface ApiCallTarget {
+  /** `https://host[:port]`. */
+  host: string;
+  workspaceId?: string;
 }
 
 /**
@@ -80,6 +90,8 @@ export class ConfigError extends Error {
  */
 export class ApiError extends Error {
   readonly code = 'API_ERROR';
+  /** Where the call went, once the HTTP client has said so (see `at`). */
+  readonly target: ApiCallTarget | undefined;
   constructor(
     readonly details: {
       family: string;
@@ -95,11 +107,20 @@ export class ApiError extends Error {
       /** Seconds from a Retry-After header, when there was one. */
       retryAfterSeconds?: number;
     },
+    target?: ApiCallTarget,
   ) {
     super(
       `${details.method} ${details.path} failed: ${details.status === 0 ? details.errorCode : `${details.status} ${details.errorCode}`}: ${details.apiMessage}`,
     );
     this.name = 'ApiError';
+    this.target = target;
+  }
+  /** This error, saying where its call went; one that says so already (a token request's, inside a call) keeps its own. */
+  at(target: ApiCallTarget): ApiError {
+    if (this.target) return this;
+    const located = new ApiError(this.details, target);
+    if (this.stack !== undefined) located.stack = this.stack;
+    return located;
   }
   get status(): number {
     return this.details.status;

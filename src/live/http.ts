@@ -232,6 +232,9 @@ export class DatabricksHttp {
         );
         await this.sleep(wait, budget.signal);
       }
+    } catch (error) {
+      // Said once, here, for every way a call can fail: the operator's first question is which host and workspace.
+      throw error instanceof ApiError ? error.at({ host: url.origin, ...(req.workspaceId === undefined ? {} : { workspaceId: req.workspaceId }) }) : error;
     } finally {
       budget.dispose();
     }

@@ -63,6 +63,7 @@ import { accountScimHandlers } from './account-scim.js';
 import { assignmentHandlers } from './assignments.js';
 import { AccessTokens, oauthHandlers } from './auth.js';
 import { clusterPolicyHandlers, POLICIES_PREFIX } from './cluster-policies.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_OAUTH_CLIENT, DEFAULT_PAT, DEFAULT_WORKSPACE_ID } from './defaults.js';
 import { Faults, type FaultKnobs, type Family } from './faults.js';
 import { startMswHttpServer, type MswHttpServer } from './http-server.js';
 import { permissionHandlers, PERMISSIONS_PREFIX } from './permissions.js';
@@ -155,10 +156,7 @@ export interface Simulator {
   expireAccessTokens(): void;
 }
 
-export const DEFAULT_ACCOUNT_ID = '00000000-0000-0000-0000-000000000000';
-export const DEFAULT_WORKSPACE_ID = '1234567890123456';
-export const DEFAULT_PAT = 'dapi-simulator-token';
-export const DEFAULT_OAUTH_CLIENT = { clientId: 'onboarder-sp', clientSecret: 'simulator-secret' } as const;
+export { DEFAULT_ACCOUNT_ID, DEFAULT_OAUTH_CLIENT, DEFAULT_PAT, DEFAULT_WORKSPACE_ID } from './defaults.js';
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const now = options.now ?? Date.now;

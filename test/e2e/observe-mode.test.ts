@@ -55,6 +55,6 @@ describe('observe mode', () => {
     const run = await runCli(['plan', example.dir, '--observe-kinds=notebook,widgets'], example.account.env);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/--observe-kinds: unknown kind "widgets" \(known: group, user/);
-    expect((await runCli(['plan', example.dir, '--mode=dry'], example.account.env)).stderr).toMatch(/--mode must be apply or observe/);
+    expect((await runCli(['plan', example.dir, '--mode=dry'], example.account.env)).stderr).toMatch(/^onboarder plan: --mode: expected apply or observe, got "dry"$/m);
   });
 });

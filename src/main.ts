@@ -2,6 +2,7 @@
  * The composition root: parses the configuration, builds the stages and
  * runs one command. The only module (with connect.ts) that knows them all.
  */
+import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -18,7 +19,7 @@ import { connectLive } from './connect.js';
 import { formatDuration, PassStoppedError, startPassSignal, type PassSignal } from './loop/pass-signal.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
-import { createMetrics } from './report/metrics.js';
+import { createMetrics, type BuildInfo } from './report/metrics.js';
 import { formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
 import { runDemo } from './demo.js';
 import { runController, type RunHooks } from './run.js';
@@ -69,9 +70,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return await planOrApply(config, io, logger);
       case 'run':
         // An invalid or missing folder is not fatal here: git-sync may publish a valid revision later.
-        return await runController(config, logger, { stop: io.stop ?? new AbortController().signal, ...(io.onStarted ? { onStarted: io.onStarted } : {}) });
+        return await runController(config, logger, { stop: io.stop ?? new AbortController().signal, build: buildInfo(), ...(io.onStarted ? { onStarted: io.onStarted } : {}) });
       case 'demo':
-        return await runDemo(config, io, logger);
+        return await runDemo(config, io, logger, buildInfo());
     }
   } catch (error) {
     // API errors are scrubbed already; an unexpected error's message or stack may not be.
@@ -198,6 +199,12 @@ export function describeError(error: unknown): string {
   // Errors of ours carry a stable code and a message written for the operator; a stack is for the unexpected.
   if (error instanceof Error && (error instanceof ConfigError || stableCode(error) !== undefined)) return error.message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/** What `onboarder_build_info` says: package.json's version (beside src/ and dist/ alike) and Node's. */
+function buildInfo(): BuildInfo {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return { version: typeof manifest.version === 'string' ? manifest.version : 'unknown', node: process.version };
 }
 
 function count(n: number, noun: string): string {

@@ -36,12 +36,14 @@ const METRIC_TABLE: Record<string, { type: 'counter' | 'gauge' | 'histogram'; la
   onboarder_desired_state_revision_info: { type: 'gauge', labels: ['revision'] },
   onboarder_last_success_timestamp_seconds: { type: 'gauge', labels: [] },
   onboarder_is_leader: { type: 'gauge', labels: [] },
+  onboarder_customer_synced: { type: 'gauge', labels: ['customer'] },
+  onboarder_customer_failed_actions: { type: 'gauge', labels: ['customer', 'kind', 'error_code'] },
+  onboarder_deletions_blocked: { type: 'gauge', labels: [] },
+  onboarder_build_info: { type: 'gauge', labels: ['version', 'node'] },
 };
 /** onboarder's own metrics beyond the contract, documented in the README: alerts may use them too. */
 const OWN_METRICS: Record<string, { type: 'counter' | 'gauge' | 'histogram'; labels: string[] }> = {
-  onboarder_deletions_blocked: { type: 'gauge', labels: [] },
   onboarder_membership_removals_blocked: { type: 'gauge', labels: [] },
-  onboarder_customer_failed_actions: { type: 'gauge', labels: ['customer', 'kind', 'error_code'] },
 };
 const KNOWN_METRICS = { ...METRIC_TABLE, ...OWN_METRICS };
 const CONTRACT_LABELS = new Set(Object.values(KNOWN_METRICS).flatMap((m) => m.labels));

@@ -65,10 +65,17 @@ function itemRow(item: DriftItem): string {
   return `<tr><td>${escapeHtml(item.change)}</td><td><code>${escapeHtml(item.target)}</code></td><td>${driftBadge(item.state)}</td><td>${why}</td><td>${changeList(item)}</td></tr>`;
 }
 
-/** The plan's detail lines when it has them (`+ jane@x`), else the fields that differ. */
+/**
+ * The fields that differ, before and after. When the plan has detail lines
+ * (`+ jane@x`) they say it shorter, and the fields fold away under them
+ * (`<details>` needs no script).
+ */
 function changeList(item: DriftItem): string {
-  const lines = item.details.length > 0 ? item.details.map((line) => escapeHtml(shorten(line.trim(), VALUE_CHARS))) : fieldChanges(item.before, item.after);
-  return lines.length === 0 ? '' : `<ul class="diff">${lines.map((line) => `<li>${line}</li>`).join('')}</ul>`;
+  const list = (lines: string[]) => (lines.length === 0 ? '' : `<ul class="diff">${lines.map((line) => `<li>${line}</li>`).join('')}</ul>`);
+  const fields = list(fieldChanges(item.before, item.after));
+  if (item.details.length === 0) return fields;
+  const details = list(item.details.map((line) => escapeHtml(shorten(line.trim(), VALUE_CHARS))));
+  return fields === '' ? details : `${details}<details><summary>before → after</summary>${fields}</details>`;
 }
 
 function fieldChanges(before: Readable | null, after: Readable | null): string[] {

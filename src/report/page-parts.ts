@@ -36,6 +36,7 @@ const STYLE = `
   .muted { color: #656d76; }
   .error { color: #a40e26; }
   ul.diff { list-style: none; margin: 0; padding: 0; font-family: ui-monospace, monospace; font-size: 12px; }
+  summary { cursor: pointer; color: #656d76; font-size: 12px; }
   ins { background: #dafbe1; text-decoration: none; }
   del { background: #ffebe9; }
   nav a { margin-right: 1rem; }
@@ -131,7 +132,7 @@ export function banners(status: ControllerStatus): string {
 export function leadershipLine(status: ControllerStatus): string {
   const { leadership } = status;
   const replica = `Replica <code>${escapeHtml(leadership.replica)}</code>`;
-  if (!leadership.election) return `<p>${replica}; no leader election: this replica writes.</p>`;
+  if (!leadership.election) return `<p>${replica}; no leader election: this replica is the only one.</p>`;
   const holder = leadership.holder === null ? '<span class="muted">nobody holds the Lease</span>' : `<code>${escapeHtml(leadership.holder)}</code>`;
   return `<p>${replica} (${status.leader ? 'the leader' : 'a follower'}); Lease holder: ${holder}.</p>`;
 }

@@ -21,17 +21,16 @@ export function statusPage(status: ControllerStatus, now: Date = new Date()): st
     'onboarder status',
     `<h1>onboarder</h1>
 <p>${badge(status.ready ? 'ready' : 'not ready', status.ready ? 'ok' : 'bad')}
-${badge(status.leader ? 'leader (writes)' : 'follower (observes only)', status.leader ? 'ok' : 'warn')}
-${status.observe.mode === 'observe' ? badge('observe mode', 'info') : ''}
+${status.observe.mode === 'observe' ? badge('observe mode (no writes)', 'info') : badge(status.leader ? 'leader (writes)' : 'follower (observes only)', status.leader ? 'ok' : 'warn')}
 ${status.wedged ? badge('wedged', 'bad') : ''}</p>
 ${banners(status)}
 ${leadershipLine(status)}
 ${nav()}
-${revisionSection(status)}
 ${rejectedSection(status.rejected)}
-${reconcileSection(status.lastReconcile)}
 ${customersSection(status.customers, now)}
 ${blockedSection(status)}
+${revisionSection(status)}
+${reconcileSection(status.lastReconcile)}
 <h2>Next resync</h2>
 <p>${status.nextResyncAt ? time(status.nextResyncAt) : '<span class="muted">not scheduled</span>'}</p>`,
   );

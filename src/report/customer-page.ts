@@ -10,7 +10,7 @@ import { ago, banners, document, driftBadge, escapeHtml, leadershipLine, nav, re
 import type { ControllerStatus } from './status.js';
 
 /** Items shown per kind; the rest are counted ("N more"). */
-export const ITEMS_PER_KIND = 50;
+export const ITEMS_PER_KIND = 25;
 /** A value of a before/after (a long member list) is cut here; /status.json has it whole. */
 const VALUE_CHARS = 300;
 

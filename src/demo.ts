@@ -11,12 +11,12 @@ import { connectLive, passDeps } from './connect.js';
 import { pointAtSimulator } from './config-databricks.js';
 import { applyPass, planPass } from './loop/reconciler.js';
 import { loadOrThrow, type Io } from './main.js';
-import { createMetrics } from './report/metrics.js';
+import { createMetrics, type BuildInfo } from './report/metrics.js';
 import { runController } from './run.js';
 import { formatApplyReport, formatPlan } from './report/plan-text.js';
 import { createSimulator } from './simulator/index.js';
 
-export async function runDemo(config: Config, io: Io, logger: Logger): Promise<number> {
+export async function runDemo(config: Config, io: Io, logger: Logger, build?: BuildInfo): Promise<number> {
   // Checked against the operator's trusted hosts: the demo sends every workspace's traffic to its simulator anyway.
   const desired = await loadOrThrow(config.dir, config.databricks.trustedHosts);
   // The storage credentials the example's external locations name exist "already", as they would in a real account.
@@ -41,6 +41,7 @@ export async function runDemo(config: Config, io: Io, logger: Logger): Promise<n
     try {
       return await runController(demoConfig, logger, {
         stop: io.stop ?? new AbortController().signal,
+        ...(build ? { build } : {}),
         onStarted: (started) => {
           say(
             `Controller running: status page ${started.url}/, metrics ${started.url}/metrics.\n` +

@@ -18,7 +18,7 @@ import { connectLive, passDeps } from './connect.js';
 import { formatDuration, PassStoppedError, startPassSignal, type PassSignal } from './loop/pass-signal.js';
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
-import { createMetrics } from './report/metrics.js';
+import { createMetrics, type BuildInfo } from './report/metrics.js';
 import { formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
 import { runDemo } from './demo.js';
 import { describeError, type ErrorContext } from './describe-error.js';
@@ -89,9 +89,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return await planOrApply(config, io, logger, context);
       case 'run':
         // An invalid or missing folder is not fatal here: git-sync may publish a valid revision later.
-        return await runController(config, logger, { stop: io.stop ?? new AbortController().signal, ...(io.onStarted ? { onStarted: io.onStarted } : {}) });
+        return await runController(config, logger, { stop: io.stop ?? new AbortController().signal, build: buildInfo(), ...(io.onStarted ? { onStarted: io.onStarted } : {}) });
       case 'demo':
-        return await runDemo(config, io, logger);
+        return await runDemo(config, io, logger, buildInfo());
     }
   } catch (error) {
     // API errors are scrubbed already; an unexpected error's message or stack may not be.
@@ -212,6 +212,11 @@ function obeyStop(stop: AbortSignal | undefined, pass: PassSignal, config: Confi
       stop?.removeEventListener('abort', onStop);
     },
   };
+}
+
+/** What `onboarder_build_info` says: package.json's version (beside src/ and dist/ alike) and Node's. */
+function buildInfo(): BuildInfo {
+  return { version: packageVersion(), node: process.version };
 }
 
 function count(n: number, noun: string): string {

@@ -13,7 +13,7 @@ import { createController, type Controller } from './loop/controller.js';
 import { inClusterLeaseConfig } from './loop/in-cluster.js';
 import { createLeaderElector } from './loop/leader.js';
 import { startControllerHttpServer } from './report/http-server.js';
-import { createMetrics } from './report/metrics.js';
+import { createMetrics, type BuildInfo } from './report/metrics.js';
 
 export interface RunHooks {
   /** Aborted on SIGTERM/SIGINT (cli.ts), or by a test. */
@@ -21,10 +21,12 @@ export interface RunHooks {
   /** For the demo and tests: where the HTTP server listens, and the controller. */
   onStarted?: (started: { url: string; controller: Controller }) => void;
   connect?: Partial<ConnectOptions>;
+  /** For onboarder_build_info; read by the composition root. */
+  build?: BuildInfo;
 }
 
 export async function runController(config: Config, logger: Logger, hooks: RunHooks): Promise<number> {
-  const metrics = createMetrics();
+  const metrics = createMetrics(hooks.build);
   const connection = connectLive(config, { logger, telemetry: metrics.telemetry, ...hooks.connect });
   const elector = config.leaderElect
     ? createLeaderElector(
@@ -48,6 +50,7 @@ export async function runController(config: Config, logger: Logger, hooks: RunHo
     load: { trustedHosts: config.databricks.trustedHosts },
     passTimeoutMs: config.passTimeoutMs,
     ...(elector ? { leadership: elector } : {}),
+    replica: config.leaseIdentity,
   });
   const server = await startControllerHttpServer({ port: config.port, host: config.bindAddress, metrics, status: controller.status, logger }).catch(
     async (error: unknown) => {

@@ -17,6 +17,12 @@ export interface ActionResult {
   error?: string;
   /** A failure's stable code (the API's error_code, or ours), for metric labels; `UNKNOWN` for an unexpected error. */
   errorCode?: string;
+  /**
+   * Why a skipped action was not run: `held` (nothing new starts: shutting
+   * down, leadership lost, the pass aborted) or `dependency` (an action it
+   * depends on did not succeed).
+   */
+  skippedBecause?: 'held' | 'dependency';
   seconds: number;
 }
 
@@ -69,19 +75,19 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
         const held = holdReason(options);
         if (held !== undefined) {
           log.warn({ reason: held }, 'skipped: not starting new actions');
-          record({ action, outcome: 'skipped', error: held, seconds: 0 });
+          record({ action, outcome: 'skipped', error: held, skippedBecause: 'held', seconds: 0 });
           return;
         }
         if (blocker !== undefined) {
           log.warn({ blockedBy: blocker }, 'skipped: a dependency did not succeed');
-          record({ action, outcome: 'skipped', error: `depends on ${blocker}, which did not succeed`, seconds: 0 });
+          record({ action, outcome: 'skipped', error: `depends on ${blocker}, which did not succeed`, skippedBecause: 'dependency', seconds: 0 });
           return;
         }
         const started = clock();
         try {
           await run(action);
           const seconds = clock() - started;
-          log.info({ change: action.change, kind: action.kind, target: action.target, seconds }, 'applied');
+          log.info({ change: action.change, kind: action.kind, target: action.target, seconds }, whatChanged(action));
           record({ action, outcome: 'succeeded', seconds });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
@@ -103,6 +109,18 @@ export async function executePlan(plan: Plan, run: ActionRunner, options: Execut
     failed: results.filter((r) => r.outcome === 'failed').length,
     skipped: results.filter((r) => r.outcome === 'skipped').length,
   };
+}
+
+/** How many of an action's detail lines its log line carries; the plan output has them all. */
+const LOGGED_DETAILS = 10;
+const DONE: Record<Action['change'], string> = { create: 'created', update: 'updated', delete: 'deleted' };
+
+/** The `applied` line says what changed: `membership customer-acme-analysts members: + jane@x, - joe@x`. */
+export function whatChanged(action: Action): string {
+  const shown = action.details.slice(0, LOGGED_DETAILS).map((line) => line.trim());
+  const more = action.details.length - shown.length;
+  const what = shown.length === 0 ? DONE[action.change] : shown.join(', ') + (more > 0 ? `, … ${more} more` : '');
+  return `${action.kind} ${action.target}: ${what}`;
 }
 
 function holdReason(options: ExecuteOptions): string | undefined {

@@ -13,11 +13,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ControllerStatus } from '../report/http-server.js';
 import { DesiredStateError, formatIssue } from '../domain/errors.js';
-import type { Action } from '../domain/plan.js';
+import { ACTION_KINDS } from '../domain/plan.js';
 import { summarize, type DiffOptions } from '../plan/diff.js';
+import { customerOf, passOutcomeLine } from '../report/drift.js';
 import type { Metrics } from '../report/metrics.js';
+import { confirmDeletionsHint, type ControllerStatus } from '../report/status.js';
+import { createSyncMemory } from './sync-memory.js';
 import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
 import type { LoadOptions } from '../desired/load.js';
 import { formatDuration, PassStoppedError, settlesWithin, startPassSignal, type PassSignal } from './pass-signal.js';
@@ -27,6 +29,8 @@ import { watchRevisions, type RevisionWatcher } from './watch.js';
 export interface Leadership {
   isLeader(): boolean;
   onChange(listener: (leader: boolean) => void): void;
+  /** Who holds the Lease as last read; undefined when nobody does (or not read yet). */
+  holder?(): string | undefined;
 }
 
 export interface ControllerOptions {
@@ -44,6 +48,8 @@ export interface ControllerOptions {
   debounceMs?: number;
   /** Absent: this instance always leads (no election). */
   leadership?: Leadership;
+  /** This replica's identity (the Lease holderIdentity it uses), shown on its status page. */
+  replica?: string;
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
   now?: () => number;
@@ -72,7 +78,6 @@ export interface Controller {
   idle(): Promise<void>;
 }
 
-const ACCOUNT_ITEM = 'account';
 /** Not an item of actions: a pass that could not read live state backs off under this key. */
 const OBSERVE_ITEM = '(observe)';
 
@@ -90,6 +95,9 @@ interface RunningPass {
   done: Promise<void>;
 }
 
+/** The watcher's trigger: a new revision was published. */
+const REVISION_TRIGGER = 'revision';
+
 /** After a shutdown's grace has aborted the pass, how long stop() still waits for it to end. */
 const ABORTED_PASS_WAIT_MS = 2_000;
 
@@ -103,7 +111,7 @@ export function createController(options: ControllerOptions): Controller {
   let currentLoadedAt = new Date(0);
   let rejected: ControllerStatus['rejected'] = null;
   let lastReconcile: ControllerStatus['lastReconcile'] = null;
-  let drift: ControllerStatus['drift'] = [];
+  const sync = createSyncMemory();
   let ready = false;
   let revisionDirty = true;
   let stopping = false;
@@ -114,20 +122,24 @@ export function createController(options: ControllerOptions): Controller {
   const watchdogMarginMs = options.watchdogMarginMs ?? 30_000;
   let running: RunningPass | undefined;
   let wedged: ControllerStatus['wedged'];
-  let queued: string | undefined;
+  /** Why the next pass was asked for, by every trigger since the running one started. */
+  let queued = new Set<string>();
   let resyncTimer: NodeJS.Timeout | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let watcher: RevisionWatcher | undefined;
 
   const isLeader = () => options.leadership?.isLeader() ?? true;
-  const itemOf = (action: Action) => action.customer ?? ACCOUNT_ITEM;
+  const itemOf = customerOf;
+  const observeKinds = [...(options.diffOptions.observeKinds ?? [])].sort();
+  const observeMode = ACTION_KINDS.every((kind) => options.diffOptions.observeKinds?.has(kind) ?? false);
   const due = (item: string) => (backoff.get(item)?.dueAt ?? 0) <= now();
 
-  const trigger = (reason: string) => {
+  const trigger = (reason: string | ReadonlySet<string>) => {
     if (stopping) return;
+    const reasons = typeof reason === 'string' ? new Set([reason]) : reason;
     if (running) {
       // Mid-pass: one more pass right after this one, whatever the number of triggers.
-      queued ??= reason;
+      for (const r of reasons) queued.add(r);
       return;
     }
     const pass: RunningPass = {
@@ -140,7 +152,7 @@ export function createController(options: ControllerOptions): Controller {
     const watchdog = setTimeout(() => abandon(pass), passTimeoutMs + watchdogMarginMs);
     watchdog.unref();
     running = pass;
-    pass.done = runPass(reason, pass).finally(() => {
+    pass.done = runPass(reasons, pass).finally(() => {
       clearTimeout(watchdog);
       // Cancels whatever the pass left running (a request retrying after another one failed).
       pass.signal.end();
@@ -152,8 +164,8 @@ export function createController(options: ControllerOptions): Controller {
   const runNext = () => {
     running = undefined;
     const next = queued;
-    queued = undefined;
-    if (next !== undefined) trigger(next);
+    queued = new Set();
+    if (next.size > 0) trigger(next);
   };
 
   /**
@@ -171,7 +183,7 @@ export function createController(options: ControllerOptions): Controller {
     log.error({ reconcileId: pass.id, startedAt: pass.startedAt }, reason);
     // Should the pass ever end, applyPass counts it again; an abandoned pass is rare enough for that to be fine.
     options.metrics.recordReconcile('error', (now() - pass.startedAt.getTime()) / 1000);
-    lastReconcile = { id: pass.id, startedAt: pass.startedAt, finishedAt: new Date(now()), result: 'error', summary: summarize([]), failed: 0, error: reason };
+    lastReconcile = { id: pass.id, revision: current?.id ?? null, startedAt: pass.startedAt, finishedAt: new Date(now()), result: 'error', summary: summarize([]), failed: 0, error: reason };
     fail(OBSERVE_ITEM);
     scheduleResync();
     scheduleRetry();
@@ -195,13 +207,20 @@ export function createController(options: ControllerOptions): Controller {
     retryTimer.unref();
   };
 
+  /** When each customer (or `account`) in backoff is due again; the observe item is no customer's. */
+  const backoffDueDates = () => new Map([...backoff].filter(([item]) => item !== OBSERVE_ITEM).map(([item, b]) => [item, new Date(b.dueAt)]));
+
   const fail = (item: string) => {
     const failures = (backoff.get(item)?.failures ?? 0) + 1;
     const delay = Math.min(backoffPolicy.maxMs, backoffPolicy.baseMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
     backoff.set(item, { failures, dueAt: now() + delay });
   };
 
-  async function loadRevision(passLog: Logger): Promise<void> {
+  /** The sync statuses as the metric shows them; decided after each pass and when a revision loads. */
+  const publishSync = () => options.metrics.recordSync(sync.customers());
+
+  /** Loads the folder's revision; false when it was rejected (the one in force stays). */
+  async function loadRevision(passLog: Logger): Promise<boolean> {
     revisionDirty = false;
     const revision = await readRevision(options.dir, options.load);
     if (revision.ok) {
@@ -212,7 +231,9 @@ export function createController(options: ControllerOptions): Controller {
       current = revision;
       rejected = null;
       options.metrics.recordRevision(revision.id, true);
-      return;
+      sync.revisionLoaded(revision.state.customers.map((c) => c.name));
+      publishSync();
+      return true;
     }
     const errors = revision.issues.map(formatIssue);
     passLog.error(
@@ -222,18 +243,25 @@ export function createController(options: ControllerOptions): Controller {
     rejected = { id: revision.id, at: new Date(now()), errors };
     options.metrics.recordRevision(null, false);
     options.metrics.recordReconcile('rejected', 0);
+    return false;
   }
 
-  async function runPass(reason: string, pass: RunningPass): Promise<void> {
+  async function runPass(reasons: ReadonlySet<string>, pass: RunningPass): Promise<void> {
+    const reason = [...reasons].join(', ');
     const { id: reconcileId, startedAt } = pass;
     let passLog = log.child({ reconcileId });
     const ignoreAbandoned = () => {
       if (pass.abandoned) passLog.warn('the abandoned pass ended after all; its outcome is ignored');
       return pass.abandoned;
     };
+    let skipped = false;
     try {
-      if (revisionDirty) await loadRevision(passLog);
-      if (!current) return;
+      const loaded = revisionDirty ? await loadRevision(passLog) : true;
+      // A rejected revision changes nothing to do: the one in force was reconciled already. Only a
+      // resync, a backoff ending or a leadership change (also asking now) needs a full observe.
+      skipped = current !== undefined && !loaded && [...reasons].every((r) => r === REVISION_TRIGGER);
+      if (skipped) passLog.debug('no pass for a rejected revision');
+      if (skipped || !current) return;
       passLog = passLog.child({ revision: current.id });
       const deps: ReconcileDeps = {
         live: options.live,
@@ -248,7 +276,7 @@ export function createController(options: ControllerOptions): Controller {
       let result: PassResult;
       if (!leader) {
         // A follower observes and reports drift; only the leader writes.
-        result = await planPass(current.state, deps);
+        result = await planPass(current.state, deps, { unapplied: 'this replica is a follower: only the leader applies' });
       } else {
         result = await applyPass(current.state, deps, {
           select: (action) => due(itemOf(action)),
@@ -259,9 +287,6 @@ export function createController(options: ControllerOptions): Controller {
       if (ignoreAbandoned()) return;
       ready = true;
       wedged = undefined;
-      drift = result.plan.actions
-        .filter((a) => a.status === 'pending')
-        .map((a) => ({ customer: a.customer ?? ACCOUNT_ITEM, kind: a.kind, change: a.change, target: a.target }));
       const report = result.report;
       const failedItems = new Set((report?.results ?? []).filter((r) => r.outcome === 'failed').map((r) => itemOf(r.action)));
       for (const item of failedItems) fail(item);
@@ -271,17 +296,23 @@ export function createController(options: ControllerOptions): Controller {
       const membershipHeld = result.plan.membershipRemovalsBlocked;
       // Cut short (its deadline, or a shutdown's grace): come back with backoff, like a pass that could not read.
       if (result.stopped) fail(OBSERVE_ITEM);
+      sync.passEnded({ declared: current.state.customers.map((c) => c.name), drift: result.drift, backoffUntil: backoffDueDates(), at: new Date(now()) });
+      publishSync();
+      const outcome = passOutcomeLine(result.drift);
+      passLog.info(outcome.fields, outcome.message);
+      const block = result.plan.pruneBlocked;
       lastReconcile = {
         id: reconcileId,
+        revision: current.id,
         startedAt,
         finishedAt: new Date(now()),
         result: (report?.failed ?? 0) > 0 || result.stopped ? 'error' : 'success',
         summary: result.plan.summary,
         failed: report?.failed ?? 0,
         ...(result.stopped ? { error: result.stopped } : {}),
-        ...(result.plan.pruneBlocked ? { deletionsBlocked: result.plan.pruneBlocked.reason } : {}),
+        ...(block ? { deletionsBlocked: block.reason } : {}),
         ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
-        ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken } : {}),
+        ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken, confirmDeletions: confirmDeletionsHint(result.plan.confirmToken) } : {}),
       };
     } catch (error) {
       if (ignoreAbandoned()) return;
@@ -296,12 +327,12 @@ export function createController(options: ControllerOptions): Controller {
         fail(OBSERVE_ITEM);
       }
       passLog.error({ err: message }, rejectedPlan ? 'plan rejected: nothing applied' : 'reconcile failed');
-      lastReconcile = { id: reconcileId, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: summarize([]), failed: 0, error: message };
+      lastReconcile = { id: reconcileId, revision: current?.id ?? null, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: summarize([]), failed: 0, error: message };
     } finally {
       // Every pass is a full reconcile, so the next resync is an interval after the last pass, whatever
       // triggered it (a resync folded into a queued pass must not end the resync chain). An abandoned
-      // pass's were set when it was abandoned.
-      if (!pass.abandoned) {
+      // pass's were set when it was abandoned; a skipped one leaves the timers as they were.
+      if (!pass.abandoned && !skipped) {
         scheduleResync();
         scheduleRetry();
       }
@@ -321,7 +352,7 @@ export function createController(options: ControllerOptions): Controller {
         options.dir,
         () => {
           revisionDirty = true;
-          trigger('revision');
+          trigger(REVISION_TRIGGER);
         },
         {
           ...(options.debounceMs === undefined ? {} : { debounceMs: options.debounceMs }),
@@ -344,10 +375,17 @@ export function createController(options: ControllerOptions): Controller {
     status: () => ({
       ready,
       leader: isLeader(),
+      leadership: {
+        election: options.leadership !== undefined,
+        replica: options.replica ?? 'this replica',
+        holder: options.leadership?.holder?.() ?? null,
+      },
+      observe: { mode: observeMode ? 'observe' : 'apply', kinds: observeMode ? [] : observeKinds },
       revision: current ? { id: current.id, loadedAt: currentLoadedAt } : null,
       rejected,
       lastReconcile,
-      drift,
+      customers: sync.customers(),
+      drift: sync.drift(),
       nextResyncAt,
       ...(wedged ? { wedged } : {}),
     }),

@@ -54,6 +54,8 @@ export interface LeaderElector {
   /** Stops renewing; if leading, releases the lease (clears holderIdentity) so another instance takes over at once. */
   stop(): Promise<void>;
   isLeader(): boolean;
+  /** The Lease's holderIdentity as last read or written; undefined when nobody holds it (or before the first read). */
+  holder(): string | undefined;
   /** Called on every transition. */
   onChange(listener: (leader: boolean) => void): void;
 }
@@ -132,6 +134,7 @@ export function createLeaderElector(config: LeaseConfig, deps: LeaderElectorDeps
   /** Clock time at which leading ends unless renewed. */
   let leaderUntil = 0;
   let observed: { key: string; at: number } | undefined;
+  let lastHolder: string | undefined;
   /** A write naming us holder may have landed; stop() then releases. */
   let claimSent = false;
   let failures = 0;
@@ -179,6 +182,7 @@ export function createLeaderElector(config: LeaseConfig, deps: LeaderElectorDeps
   }
 
   function observe(lease: Lease): void {
+    lastHolder = lease.spec?.holderIdentity || undefined;
     const key = recordKey(lease.spec);
     if (observed?.key !== key) observed = { key, at: clock() };
   }
@@ -349,6 +353,7 @@ export function createLeaderElector(config: LeaseConfig, deps: LeaderElectorDeps
     isLeader() {
       return leading && clock() < leaderUntil;
     },
+    holder: () => lastHolder,
     onChange(listener) {
       listeners.add(listener);
     },

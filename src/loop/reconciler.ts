@@ -14,6 +14,7 @@ import { nextInventory } from '../inventory/record.js';
 import type { LiveState } from '../domain/live.js';
 import type { Action, Plan } from '../domain/plan.js';
 import { diff, type DiffOptions } from '../plan/diff.js';
+import { passDrift, type DriftItem } from '../report/drift.js';
 import type { Metrics } from '../report/metrics.js';
 
 /** How the reconciler reaches Databricks. */
@@ -59,6 +60,8 @@ export interface PassResult {
   live: LiveState;
   inventory: Inventory;
   report?: ApplyReport;
+  /** What the pass left out of sync (report/drift.ts): the metrics and the status page show these. */
+  drift: DriftItem[];
   /** Set when the pass's signal aborted during the apply: why (the actions not started are held, the inventory not written). */
   stopped?: string;
 }
@@ -68,12 +71,28 @@ function underSignal<T>(deps: ReconcileDeps, fn: () => Promise<T>): Promise<T> {
   return deps.signal && deps.live.withSignal ? deps.live.withSignal(deps.signal, fn) : fn();
 }
 
+export interface PlanOptions {
+  /**
+   * Why this plan is not applied, when it is not for lack of asking (a
+   * follower: only the leader writes): its pending actions are drift
+   * `observed` with this reason. Absent: they are `pending` (`onboarder plan`).
+   */
+  unapplied?: string;
+}
+
 /**
  * Reads live state and computes the plan; writes nothing. Throws a
  * DesiredStateError when the plan has issues (the desired state names
  * something the account lacks): such a plan is never applied.
  */
-export async function planPass(desired: DesiredState, deps: ReconcileDeps): Promise<PassResult> {
+export async function planPass(desired: DesiredState, deps: ReconcileDeps, options: PlanOptions = {}): Promise<PassResult> {
+  const planned = await observeAndPlan(desired, deps);
+  const drift = passDrift(planned.plan, undefined, options.unapplied);
+  deps.metrics?.recordPlan(planned.plan, drift);
+  return { ...planned, drift };
+}
+
+async function observeAndPlan(desired: DesiredState, deps: ReconcileDeps): Promise<Omit<PassResult, 'drift'>> {
   const { inventory, live } = await underSignal(deps, async () => {
     const inventory = deps.inventory ? await deps.inventory.load(desired) : (deps.diffOptions.inventory ?? EMPTY_INVENTORY);
     return { inventory, live: await deps.live.observe(desired, inventory) };
@@ -96,7 +115,6 @@ export async function planPass(desired: DesiredState, deps: ReconcileDeps): Prom
   for (const { customer, owned } of plan.offboarding ?? []) {
     deps.logger.info({ customer, owned }, owned === 0 ? 'offboarding complete: its documents can be deleted' : 'offboarding: its objects are deleted');
   }
-  deps.metrics?.recordPlan(plan);
   deps.logger.info({ ...plan.summary }, 'plan computed');
   return { plan, live, inventory };
 }
@@ -116,7 +134,7 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
   const started = clock();
   try {
     return await underSignal(deps, async () => {
-      const { plan, live, inventory } = await planPass(desired, deps);
+      const { plan, live, inventory } = await observeAndPlan(desired, deps);
       // A confirmation that no longer matches: the operator reviewed something else, so nothing at all is written.
       if (plan.confirmation && !plan.confirmation.confirmed) throw new ConfirmationMismatchError(plan, plan.confirmation.token, plan.confirmation.reason);
       const select = options.select;
@@ -129,13 +147,15 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       deps.metrics?.recordFailures(plan, report.results);
+      const drift = passDrift(plan, report);
+      deps.metrics?.recordPlan(plan, drift);
       const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
       if (deps.signal?.aborted) {
         // Its write would be cancelled too; what is declared and exists is recorded again by the next pass.
         const stopped = abortReasonText(deps.signal);
         deps.metrics?.recordReconcile('error', clock() - started);
         deps.logger.error({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped, reason: stopped }, 'reconcile stopped: the inventory was not written');
-        return { plan, live, inventory, report, stopped };
+        return { plan, live, inventory, report, drift, stopped };
       }
       // Always offered: the store writes only when it differs from what is stored (which a failed write left behind).
       if (deps.inventory) {
@@ -147,7 +167,7 @@ export async function applyPass(desired: DesiredState, deps: ReconcileDeps, opti
       }
       deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
       deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
-      return { plan, live, inventory: next, report };
+      return { plan, live, inventory: next, report, drift };
     });
   } catch (error) {
     deps.metrics?.recordReconcile(error instanceof DesiredStateError ? 'rejected' : 'error', clock() - started);

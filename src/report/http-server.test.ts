@@ -8,6 +8,7 @@ import type { ActionResult } from '../apply/executor.js';
 import type { Action, ActionKind, Change, Plan } from '../domain/plan.js';
 import { startControllerHttpServer, type ControllerHttpServer, type ControllerStatus } from './http-server.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import type { DriftItem } from './drift.js';
 import { statusPage } from './status-page.js';
 
 /** behaviour.md's metrics table: the labels of each contract metric. */
@@ -23,9 +24,26 @@ const CONTRACT_LABELS: Record<(typeof CONTRACT_METRICS)[number], string[]> = {
   onboarder_desired_state_revision_info: ['revision'],
   onboarder_last_success_timestamp_seconds: [],
   onboarder_is_leader: [],
+  onboarder_customer_synced: ['customer'],
+  onboarder_customer_failed_actions: ['customer', 'kind', 'error_code'],
+  onboarder_deletions_blocked: [],
+  onboarder_build_info: ['version', 'node'],
 };
 
-const idle: ControllerStatus = { ready: false, leader: true, revision: null, rejected: null, lastReconcile: null, drift: [], nextResyncAt: null };
+const idle: ControllerStatus = {
+  ready: false,
+  leader: true,
+  leadership: { election: false, replica: 'onboarder-0', holder: null },
+  observe: { mode: 'apply', kinds: [] },
+  revision: null,
+  rejected: null,
+  lastReconcile: null,
+  customers: [],
+  drift: [],
+  nextResyncAt: null,
+};
+
+const driftItem = (customer: string, kind: ActionKind, change: Change, target: string): DriftItem => ({ customer, kind, change, target, state: 'failed', before: null, after: null, details: [] });
 
 function action(kind: ActionKind, change: Change, customer: string | null, target: string, status: Action['status'] = 'pending'): Action {
   return {
@@ -63,6 +81,11 @@ function exerciseEveryMetric(metrics: Metrics): void {
   metrics.recordReconcile('rejected', 0.01);
   metrics.recordRevision('abc123', true);
   metrics.setLeader(true);
+  metrics.recordFailures(plan, [result(actions[1]!, 'failed')]);
+  metrics.recordSync([
+    { name: 'acme', status: 'Failed' },
+    { name: 'globex', status: 'Synced' },
+  ]);
   metrics.telemetry.requestFinished({ family: 'account-scim', method: 'GET', code: '200', seconds: 0.05 });
   metrics.telemetry.requestFinished({ family: 'unity-catalog', method: 'PATCH', code: '429', seconds: 0.2 });
   metrics.telemetry.requestFinished({ family: 'workspace-scim', method: 'POST', code: 'ECONNRESET', seconds: 1 });
@@ -105,7 +128,7 @@ describe('the controller HTTP server', () => {
 
   beforeEach(async () => {
     status = { ...idle };
-    metrics = createMetrics();
+    metrics = createMetrics({ version: '1.2.3', node: process.version });
     server = await startControllerHttpServer({ port: 0, host: '127.0.0.1', metrics, status: () => status, logger: pino({ level: 'silent' }) });
   });
   afterEach(() => server.close());
@@ -142,17 +165,20 @@ describe('the controller HTTP server', () => {
       ready: true,
       revision: { id: 'abc123', loadedAt: new Date('2026-12-02T10:00:00Z') },
       nextResyncAt: new Date('2026-12-02T10:10:00Z'),
-      drift: [{ customer: 'acme', kind: 'group', change: 'create', target: 'customer-acme-analysts' }],
+      drift: [driftItem('acme', 'group', 'create', 'customer-acme-analysts')],
     };
     const response = await get('/status.json');
     expect(response).toMatchObject({ status: 200, type: 'application/json; charset=utf-8' });
     expect(JSON.parse(response.body)).toEqual({
       ready: true,
       leader: true,
+      leadership: { election: false, replica: 'onboarder-0', holder: null },
+      observe: { mode: 'apply', kinds: [] },
       revision: { id: 'abc123', loadedAt: '2026-12-02T10:00:00.000Z' },
       rejected: null,
       lastReconcile: null,
-      drift: [{ customer: 'acme', kind: 'group', change: 'create', target: 'customer-acme-analysts' }],
+      customers: [],
+      drift: [{ customer: 'acme', kind: 'group', change: 'create', target: 'customer-acme-analysts', state: 'failed', before: null, after: null, details: [] }],
       nextResyncAt: '2026-12-02T10:10:00.000Z',
     });
   });
@@ -192,12 +218,15 @@ describe('the controller HTTP server', () => {
 
   it('serves a self-contained status page with every value escaped', async () => {
     status = {
+      ...idle,
       ready: true,
       leader: false,
+      leadership: { election: true, replica: 'onboarder-1', holder: 'onboarder-0' },
       revision: { id: 'abc123', loadedAt: new Date('2026-12-02T10:00:00Z') },
       rejected: { id: 'def456', at: new Date('2026-12-02T10:05:00Z'), errors: ['roster.yaml:3:7: spec.users[0]: YAML syntax error: <oops>'] },
       lastReconcile: {
-        id: 'abc123',
+        id: 'pass0001',
+        revision: 'abc123',
         startedAt: new Date('2026-12-02T10:01:00Z'),
         finishedAt: new Date('2026-12-02T10:01:02.5Z'),
         result: 'error',
@@ -205,10 +234,11 @@ describe('the controller HTTP server', () => {
         failed: 1,
         error: 'grants on <catalog> failed & retried',
       },
-      drift: [
-        { customer: 'acme', kind: 'membership', change: 'update', target: '<script>alert(1)</script>' },
-        { customer: '', kind: 'user', change: 'create', target: 'jane.o\'brien@acmecorp.com' },
+      customers: [
+        { name: 'acme', status: 'Failed', reason: '1 action failed: <boom>', drift: 1, lastSyncedAt: null, lastError: '<boom>', backoffUntil: null },
+        { name: 'account', status: 'OutOfSync', reason: '1 object out of sync', drift: 1, lastSyncedAt: null, lastError: null, backoffUntil: null },
       ],
+      drift: [driftItem('acme', 'membership', 'update', '<script>alert(1)</script>'), driftItem('account', 'user', 'create', "jane.o'brien@acmecorp.com")],
       nextResyncAt: new Date('2026-12-02T10:11:00Z'),
     };
     const page = await get('/');
@@ -220,9 +250,19 @@ describe('the controller HTTP server', () => {
     expect(page.body).toContain('<code>def456</code>');
     expect(page.body).toContain('roster.yaml:3:7: spec.users[0]: YAML syntax error: &lt;oops&gt;');
     expect(page.body).toContain('grants on &lt;catalog&gt; failed &amp; retried');
-    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    expect(page.body).toContain('jane.o&#39;brien@acmecorp.com');
+    expect(page.body).toContain('&lt;boom&gt;');
     expect(page.body).toContain('2026-12-02T10:11:00.000Z');
+    expect(page.body).toContain('Replica <code>onboarder-1</code> (a follower); Lease holder: <code>onboarder-0</code>');
+    expect(page.body).toContain('Pass <code>pass0001</code> with content <code>abc123</code>');
+    // The drift items are on each customer's page, escaped the same way.
+    const acme = await get('/customers/acme');
+    expect(acme).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+    expect(acme.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
+    expect(acme.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(acme.body).not.toMatch(/<script/i);
+    expect((await get('/customers/account')).body).toContain('jane.o&#39;brien@acmecorp.com');
+    expect((await get('/customers/nobody')).status).toBe(404);
+    expect((await get('/customers/%E0%A4%A')).status).toBe(400);
     expect(page.body).toContain('took 2.5s');
     for (const n of ['3', '2', '1', '4', '5']) expect(page.body).toContain(`<td>${n}</td>`);
     for (const link of ['/metrics', '/healthz', '/readyz']) expect(page.body).toContain(`href="${link}"`);
@@ -236,7 +276,8 @@ describe('the controller HTTP server', () => {
     const page = statusPage({
       ...idle,
       lastReconcile: {
-        id: 'abc123',
+        id: 'pass0001',
+        revision: 'abc123',
         startedAt: new Date('2026-12-02T10:01:00Z'),
         finishedAt: new Date('2026-12-02T10:01:01Z'),
         result: 'success',
@@ -273,7 +314,10 @@ describe('the controller HTTP server', () => {
       for (const label of labels) expect(sample, `${name} has label ${label}`).toContain(`${label}="`);
     }
     expect(text).toContain('onboarder_drift_objects{customer="acme",kind="group",change="create"} 1');
-    expect(text).toContain('onboarder_drift_objects{customer="",kind="user",change="create"} 1');
+    expect(text).toContain('onboarder_drift_objects{customer="account",kind="user",change="create"} 1');
+    expect(text).toContain('onboarder_customer_synced{customer="acme"} 0');
+    expect(text).toContain('onboarder_customer_synced{customer="globex"} 1');
+    expect(text).toMatch(/^onboarder_build_info\{version="1\.2\.3",node="v\d+\.\d+\.\d+"\} 1$/m);
     expect(text).not.toContain('customer="globex",kind="membership"'); // reported drift is not drift apply would fix
     expect(text).toContain('onboarder_actions_total{kind="membership",change="update",result="error"} 1');
     for (const result of ['success', 'error', 'rejected']) expect(text).toContain(`onboarder_reconcile_total{result="${result}"} 1`);
@@ -282,6 +326,19 @@ describe('the controller HTTP server', () => {
     expect(text).toContain('onboarder_desired_state_revision_info{revision="abc123"} 1');
     expect(text).toContain('onboarder_last_success_timestamp_seconds 1796205600');
     expect(text).toContain('onboarder_is_leader 1');
+  });
+
+  it('exports the series alerts use from the start, zero-valued, so absent() and rate() behave', async () => {
+    const text = (await get('/metrics')).body;
+    for (const result of ['success', 'error', 'rejected']) expect(text).toContain(`onboarder_reconcile_total{result="${result}"} 0`);
+    expect(text).toMatch(/^onboarder_deletions_blocked 0$/m);
+    expect(text).toMatch(/^onboarder_build_info\{version="1\.2\.3",node="v[\d.]+"\} 1$/m);
+    // A customer's series goes when it is no longer declared.
+    metrics.recordSync([{ name: 'acme', status: 'Synced' }, { name: 'globex', status: 'OutOfSync' }]);
+    metrics.recordSync([{ name: 'acme', status: 'Synced' }]);
+    const after = (await get('/metrics')).body;
+    expect(after).toContain('onboarder_customer_synced{customer="acme"} 1');
+    expect(after).not.toContain('customer="globex"');
   });
 
   it.skipIf(!requireTool('promtool', INSTALL_HINTS.promtool))('serves /metrics text that passes `promtool check metrics`', async () => {

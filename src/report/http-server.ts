@@ -3,45 +3,18 @@
  * Prometheus, `/healthz` (the process serves and its loop is not wedged:
  * liveness must not depend on Databricks, but a pass that cannot even be
  * aborted needs a restart), `/readyz` (a valid revision is loaded and the API answered),
- * `/` the status page and `/status.json` the same as data. Nothing here
+ * `/` the status page (one page per customer under `/customers/`) and
+ * `/status.json` the same as data. Nothing here
  * may carry a secret: the status holds names, ids, counts and located errors.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { PlanSummary } from '../domain/plan.js';
 import type { Metrics } from './metrics.js';
-import { statusPage } from './status-page.js';
+import { customerPage, statusPage } from './status-page.js';
+import type { ControllerStatus } from './status.js';
 
-export interface ControllerStatus {
-  /** A valid revision is loaded and the Databricks API has answered (an observe succeeded). */
-  ready: boolean;
-  leader: boolean;
-  /** The revision in force (the last good one). */
-  revision: { id: string; loadedAt: Date } | null;
-  /** The last rejected revision, with its located errors. */
-  rejected: { id: string; at: Date; errors: string[] } | null;
-  lastReconcile: {
-    id: string;
-    startedAt: Date;
-    finishedAt: Date;
-    result: 'success' | 'error' | 'rejected';
-    summary: PlanSummary;
-    failed: number;
-    error?: string;
-    /** Why the plan deleted nothing (the deletion budget, or a customer no longer declared). */
-    deletionsBlocked?: string;
-    /** Why members were kept (a persona group would lose more than half of its members): the removals held, the groups, the reason. */
-    membershipRemovalsBlocked?: { removals: number; groups: string[]; reason: string };
-    /** The token of everything held (deletions and membership removals): `apply --confirm-deletions=<it>` lets it through once. */
-    confirmToken?: string;
-  } | null;
-  /** The pending actions of the last plan. */
-  drift: { customer: string; kind: string; change: string; target: string }[];
-  nextResyncAt: Date | null;
-  /** Set while the loop is wedged: a pass did not end even after its abort (the watchdog abandoned it), and none has ended since. */
-  wedged?: { since: Date; reason: string };
-}
+export type { ControllerStatus } from './status.js';
 
 export interface ControllerHttpServer {
   url: string;
@@ -101,7 +74,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     response.setHeader('Allow', 'GET, HEAD');
     return send(response, 405, TEXT, 'method not allowed\n');
   }
-  switch (pathOf(request)) {
+  const path = pathOf(request);
+  if (path.startsWith(CUSTOMER_PAGES)) return serveCustomerPage(response, options, path.slice(CUSTOMER_PAGES.length));
+  switch (path) {
     case '/metrics':
       return send(response, 200, options.metrics.registry.contentType, await options.metrics.registry.metrics());
     case '/healthz': {
@@ -115,9 +90,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       return send(response, 503, TEXT, `not ready: ${notReadyReason(status)}\n`);
     }
     case '/':
-      // No scripts, no external assets: the page needs nothing but its own inline style.
-      response.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-      return send(response, 200, 'text/html; charset=utf-8', statusPage(options.status()));
+      return sendPage(response, 200, statusPage(options.status(), new Date()));
     case '/status.json':
       return send(response, 200, 'application/json; charset=utf-8', JSON.stringify(options.status(), null, 2) + '\n');
     default:
@@ -126,6 +99,25 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
 }
 
 const TEXT = 'text/plain; charset=utf-8';
+const CUSTOMER_PAGES = '/customers/';
+
+function serveCustomerPage(response: ServerResponse, options: HttpServerOptions, encodedName: string): void {
+  let name: string;
+  try {
+    name = decodeURIComponent(encodedName);
+  } catch {
+    return send(response, 400, TEXT, 'bad customer name\n');
+  }
+  const page = customerPage(options.status(), name, new Date());
+  if (page === undefined) return send(response, 404, TEXT, 'no such customer\n');
+  return sendPage(response, 200, page);
+}
+
+function sendPage(response: ServerResponse, status: number, html: string): void {
+  // No scripts, no external assets: the page needs nothing but its own inline style.
+  response.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+  send(response, status, 'text/html; charset=utf-8', html);
+}
 
 /** Only a wedged loop fails liveness: a status that cannot be read is the status page's 500, not a reason to restart. */
 function wedgedLoop(options: HttpServerOptions): ControllerStatus['wedged'] {

@@ -4,12 +4,23 @@
  */
 import client from 'prom-client';
 import type { ActionResult } from '../apply/executor.js';
-import type { Action, Plan } from '../domain/plan.js';
+import type { Plan } from '../domain/plan.js';
 import type { ApiFamily, ApiTelemetry } from '../domain/telemetry.js';
+import { customerOf, passDrift, type DriftItem } from './drift.js';
+import type { CustomerSync } from './sync-status.js';
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics() {
+export interface BuildInfo {
+  /** package.json's version, read once by the composition root. */
+  version: string;
+  /** The Node.js version, e.g. `v20.19.0`. */
+  node: string;
+}
+
+const RECONCILE_RESULTS = ['success', 'error', 'rejected'] as const;
+
+export function createMetrics(build?: BuildInfo) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   // prom-client's legacy gauges named `*_total` fail `promtool check metrics`; their un-suffixed twins stay.
@@ -20,7 +31,7 @@ export function createMetrics() {
 
   const drift = new client.Gauge({
     name: 'onboarder_drift_objects',
-    help: 'Objects whose live state differs from the desired state, by customer, kind and change.',
+    help: 'Objects the last pass found out of sync and did not repair (failed, skipped, held, blocked, observed, waiting), by customer (account: account-wide), kind and change.',
     labelNames: ['customer', 'kind', 'change'] as const,
     ...register,
   });
@@ -51,6 +62,21 @@ export function createMetrics() {
     labelNames: ['result'] as const,
     ...register,
   });
+  // Every result exists from the start: rate() and absent() in alerts need the series before the first error.
+  for (const result of RECONCILE_RESULTS) reconciles.inc({ result }, 0);
+  const customerSynced = new client.Gauge({
+    name: 'onboarder_customer_synced',
+    help: '1 when the customer is Synced (the last pass left nothing of it out of sync), 0 otherwise; one series per customer (account: account-wide objects with drift).',
+    labelNames: ['customer'] as const,
+    ...register,
+  });
+  const buildInfo = new client.Gauge({
+    name: 'onboarder_build_info',
+    help: 'The running build (value is always 1).',
+    labelNames: ['version', 'node'] as const,
+    ...register,
+  });
+  if (build) buildInfo.set({ version: build.version, node: build.node }, 1);
   const reconcileDuration = new client.Histogram({
     name: 'onboarder_reconcile_duration_seconds',
     help: 'Duration of one reconcile pass.',
@@ -115,15 +141,21 @@ export function createMetrics() {
   return {
     registry,
     telemetry,
-    /** Replaces the drift gauge with the plan's pending actions (what apply would change). */
-    recordPlan(plan: Plan) {
+    /**
+     * The guards' gauges from the plan, and the drift gauge from `items`
+     * (passDrift: what the pass left out of sync; by default the unapplied
+     * plan's, as `onboarder plan` reports what it would change).
+     */
+    recordPlan(plan: Plan, items: readonly DriftItem[] = passDrift(plan)) {
       deletionsBlocked.set(plan.pruneBlocked?.deletes ?? 0);
       membershipRemovalsBlocked.set(plan.membershipRemovalsBlocked?.removals ?? 0);
       drift.reset();
-      for (const action of plan.actions) {
-        if (action.status === 'reported') continue;
-        drift.inc({ customer: action.customer ?? '', kind: action.kind, change: action.change });
-      }
+      for (const item of items) drift.inc({ customer: item.customer, kind: item.kind, change: item.change });
+    },
+    /** One series per customer listed; customers no longer listed (no longer declared) lose theirs. */
+    recordSync(customers: readonly Pick<CustomerSync, 'name' | 'status'>[]) {
+      customerSynced.reset();
+      for (const customer of customers) customerSynced.set({ customer: customer.name }, customer.status === 'Synced' ? 1 : 0);
     },
     recordAction(result: ActionResult) {
       if (result.outcome === 'skipped') return;
@@ -136,7 +168,6 @@ export function createMetrics() {
      * what it showed, so its alert does not flicker while it waits.
      */
     recordFailures(plan: Plan, results: readonly ActionResult[]) {
-      const customerOf = (action: Action) => action.customer ?? 'account';
       const ran = new Set(results.filter((r) => r.outcome !== 'skipped').map((r) => customerOf(r.action)));
       const pending = new Set(plan.actions.filter((a) => a.status === 'pending').map(customerOf));
       for (const customer of [...failing.keys()]) if (ran.has(customer) || !pending.has(customer)) failing.delete(customer);

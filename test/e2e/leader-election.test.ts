@@ -94,6 +94,9 @@ it('lets only the leader write, and hands over when the leader stops', async () 
   const second = first === a ? b : a;
   const firstName = first === a ? 'a' : 'b';
   expect(new Set(writes.map((w) => w.instance))).toEqual(new Set([firstName]));
+  // Both know who leads (every replica's status page says so).
+  await until('the follower reading the holder', () => second.elector.holder() === firstName);
+  expect(first.elector.holder()).toBe(firstName);
 
   // The leader goes away (releasing the Lease, as on SIGTERM): the other takes over and repairs drift.
   await first.controller.stop(5_000);

@@ -11,4 +11,8 @@ export const CONTRACT_METRICS = [
   'onboarder_desired_state_revision_info',
   'onboarder_last_success_timestamp_seconds',
   'onboarder_is_leader',
+  'onboarder_customer_synced',
+  'onboarder_customer_failed_actions',
+  'onboarder_deletions_blocked',
+  'onboarder_build_info',
 ] as const;

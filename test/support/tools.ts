@@ -22,6 +22,12 @@ export function toolOnPath(command: string): boolean {
   return onPath;
 }
 
+/** Where `command` is on PATH (for a tool that must be given as a path, e.g. the browser playwright launches). */
+export function toolPath(command: string): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() || undefined : undefined;
+}
+
 /**
  * Whether to run a test that needs `command`. Absent: a notice naming the
  * tool and `installHint`, and `false` (skip); with ONBOARDER_REQUIRE_TOOLS=1

@@ -3,14 +3,11 @@
  * runs one command. The only module (with connect.ts) that knows them all.
  */
 import { constants as osConstants } from 'node:os';
-import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { COMMANDS, FLAGS, parseConfig, type Config } from './config.js';
 import { desiredStateJsonSchema } from './desired/json-schema.js';
-import { loadDesiredState } from './desired/load.js';
-import type { DesiredState } from './domain/desired.js';
+import { loadDesiredState, loadOrThrow } from './desired/load.js';
 import { ConfigError, ConfirmationMismatchError, DesiredStateError } from './domain/errors.js';
-import type { HostPattern } from './domain/host-trust.js';
 import { planHasChanges } from './domain/plan.js';
 import { createScrubber } from './domain/redact.js';
 import { credentialSecrets } from './live/auth.js';
@@ -24,22 +21,9 @@ import { runDemo } from './demo.js';
 import { describeError, type ErrorContext } from './describe-error.js';
 import { commandHelp, generalHelp } from './help.js';
 import { packageVersion } from './version.js';
-import { runController, type RunHooks } from './run.js';
+import type { Io } from './io.js';
+import { runController } from './run.js';
 
-export interface Io {
-  stdout: Writable;
-  stderr: Writable;
-  isTty: boolean;
-  /** Where log lines go instead of stderr (tests capture them). */
-  logStream?: Writable;
-  /**
-   * Aborted on SIGTERM or SIGINT (cli.ts, with the signal's name as reason):
-   * `run` and `demo` shut down gracefully, `plan` and `apply` stop early.
-   */
-  stop?: AbortSignal;
-  /** `run` and `demo`: called once the controller serves (tests use it to find the port). */
-  onStarted?: RunHooks['onStarted'];
-}
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   let config: Config;
@@ -120,12 +104,6 @@ async function validate(config: Config, io: Io): Promise<number> {
   return 0;
 }
 
-/** Loads the folder or throws a DesiredStateError with every issue found, a Workspace host outside `trustedHosts` among them. */
-export async function loadOrThrow(dir: string, trustedHosts: readonly HostPattern[]): Promise<DesiredState> {
-  const result = await loadDesiredState(dir, { trustedHosts });
-  if (!result.ok) throw new DesiredStateError(result.issues);
-  return result.state;
-}
 
 async function planOrApply(config: Config, io: Io, logger: Logger, context: ErrorContext): Promise<number> {
   // Before any connection: a Workspace host nobody trusted never sees a request.

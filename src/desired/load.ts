@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DesiredState } from '../domain/desired.js';
-import type { DesiredStateIssue } from '../domain/errors.js';
+import { DesiredStateError, type DesiredStateIssue } from '../domain/errors.js';
 import type { HostPattern } from '../domain/host-trust.js';
 import { validateDocuments, type AnyValidDocument } from './documents.js';
 import { expandDesiredState } from './expand.js';
@@ -204,4 +204,11 @@ export function sortIssues(issues: readonly DesiredStateIssue[]): DesiredStateIs
       compareStrings(a.path, b.path) ||
       compareStrings(a.message, b.message),
   );
+}
+
+/** Loads the folder or throws a DesiredStateError with every issue found, a Workspace host outside `trustedHosts` among them. */
+export async function loadOrThrow(dir: string, trustedHosts: readonly HostPattern[]): Promise<DesiredState> {
+  const result = await loadDesiredState(dir, { trustedHosts });
+  if (!result.ok) throw new DesiredStateError(result.issues);
+  return result.state;
 }

@@ -77,6 +77,14 @@ export function createMetrics(build?: BuildInfo) {
     ...register,
   });
   if (build) buildInfo.set({ version: build.version, node: build.node }, 1);
+  // The contract's name for machine credentials' OAuth secrets. onboarder does not manage such secrets yet (no
+  // kind creates one), so the gauge has no series; it is registered so the alert on it and dashboards stay valid.
+  new client.Gauge({
+    name: 'onboarder_secret_expiry_timestamp_seconds',
+    help: 'When a machine credential\'s OAuth secret expires (unix seconds), per customer and principal.',
+    labelNames: ['customer', 'principal'] as const,
+    ...register,
+  });
   const reconcileDuration = new client.Histogram({
     name: 'onboarder_reconcile_duration_seconds',
     help: 'Duration of one reconcile pass.',

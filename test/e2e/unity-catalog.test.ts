@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { connectLive } from '../../src/connect.js';
 import { applyPass } from '../../src/loop/reconciler.js';
-import { loadOrThrow } from '../../src/main.js';
+import { loadOrThrow } from '../../src/desired/load.js';
 import { useExampleAccount } from '../support/example-account.js';
 
 const PROD = '1234567890123456';

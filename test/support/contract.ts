@@ -14,5 +14,6 @@ export const CONTRACT_METRICS = [
   'onboarder_customer_synced',
   'onboarder_customer_failed_actions',
   'onboarder_deletions_blocked',
+  'onboarder_secret_expiry_timestamp_seconds',
   'onboarder_build_info',
 ] as const;

@@ -18,7 +18,7 @@ import { ACTION_KINDS } from '../domain/plan.js';
 import { summarize, type DiffOptions } from '../plan/diff.js';
 import { customerOf, passOutcomeLine } from '../report/drift.js';
 import type { Metrics } from '../report/metrics.js';
-import { confirmDeletionsHint, type ControllerStatus } from '../report/status.js';
+import type { ControllerStatus } from '../report/status.js';
 import { createSyncMemory } from './sync-memory.js';
 import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
 import type { LoadOptions } from '../desired/load.js';
@@ -312,7 +312,7 @@ export function createController(options: ControllerOptions): Controller {
         ...(result.stopped ? { error: result.stopped } : {}),
         ...(block ? { deletionsBlocked: block.reason } : {}),
         ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
-        ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken, confirmDeletions: confirmDeletionsHint(result.plan.confirmToken) } : {}),
+        ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken } : {}),
       };
     } catch (error) {
       if (ignoreAbandoned()) return;

@@ -7,7 +7,7 @@
 import { countByState, describeCounts, type DriftItem } from './drift.js';
 import type { Readable } from '../domain/plan.js';
 import { ago, banners, document, driftBadge, escapeHtml, leadershipLine, nav, revisionLabel, shorten, syncBadge, time } from './page-parts.js';
-import type { ControllerStatus } from './status.js';
+import { confirmDeletionsHint, type ControllerStatus } from './status.js';
 
 /** Items shown per kind; the rest are counted ("N more"). */
 export const ITEMS_PER_KIND = 25;
@@ -35,16 +35,16 @@ ${banners(status)}
 ${leadershipLine(status)}
 ${nav()}
 ${facts.join('\n')}
-${driftSection(items, status.lastReconcile?.confirmDeletions)}`,
+${driftSection(items, status.lastReconcile?.confirmToken)}`,
   );
 }
 
-function driftSection(items: readonly DriftItem[], confirmDeletions: string | undefined): string {
+function driftSection(items: readonly DriftItem[], confirmToken: string | undefined): string {
   if (items.length === 0) return '<h2>Drift</h2>\n<p class="muted">None: live state matches the desired state.</p>';
   const byKind = new Map<string, DriftItem[]>();
   for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
   const blockedDeletes = items.some((item) => item.state === 'blocked' && item.change === 'delete');
-  const confirm = blockedDeletes && confirmDeletions !== undefined ? `\n<p>Blocked deletions are confirmed once with <code>${escapeHtml(confirmDeletions)}</code>.</p>` : '';
+  const confirm = blockedDeletes && confirmToken !== undefined ? `\n<p>Blocked deletions are confirmed once with <code>${escapeHtml(confirmDeletionsHint(confirmToken))}</code>.</p>` : '';
   const sections = [...byKind.entries()].map(([kind, list]) => {
     const rows = list.slice(0, ITEMS_PER_KIND).map(itemRow).join('\n');
     const more = list.length > ITEMS_PER_KIND ? `\n<p class="muted">${list.length - ITEMS_PER_KIND} more ${escapeHtml(kind)} items (all in /status.json).</p>` : '';

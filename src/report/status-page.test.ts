@@ -72,7 +72,7 @@ describe('the status page', () => {
         summary: { create: 0, update: 0, delete: 0, waiting: 0, reported: 0, blocked: 130 },
         failed: 0,
         deletionsBlocked: 'deletion blocked: customer gone is no longer declared',
-        confirmDeletions: 'onboarder apply --confirm-deletions=abc123',
+        confirmToken: 'abc123',
       },
     });
     const overview = statusPage(status, NOW);

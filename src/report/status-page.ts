@@ -7,7 +7,7 @@
  */
 import { SYNC_STATUSES, type CustomerSync } from './sync-status.js';
 import { ago, badge, banners, customerHref, document, escapeHtml, leadershipLine, nav, revisionLabel, shorten, syncBadge, time } from './page-parts.js';
-import type { ControllerStatus } from './status.js';
+import { confirmDeletionsHint, type ControllerStatus } from './status.js';
 
 export { escapeHtml } from './page-parts.js';
 export { customerPage } from './customer-page.js';
@@ -63,7 +63,8 @@ function reconcileSection(last: ControllerStatus['lastReconcile']): string {
   const heldMemberships = membership?.groups.length ?? 0;
   const held =
     (last.deletionsBlocked === undefined ? '' : `\n<p>${badge(`${blocked - heldMemberships} deletions blocked`, 'warn')} ${escapeHtml(last.deletionsBlocked)}</p>`) +
-    (membership === undefined ? '' : `\n<p>${badge(`${membership.removals} membership removals blocked`, 'warn')} ${escapeHtml(membership.reason)}</p>`);
+    (membership === undefined ? '' : `\n<p>${badge(`${membership.removals} membership removals blocked`, 'warn')} ${escapeHtml(membership.reason)}</p>`) +
+    (last.confirmToken === undefined ? '' : `\n<p>To let exactly what is held through, once (the one-time Job in deploy/): <code>${escapeHtml(confirmDeletionsHint(last.confirmToken))}</code></p>`);
   const revision = last.revision === null ? '' : ` with ${revisionLabel(last.revision)}`;
   return `<h2>Last reconcile</h2>
 <p>${badge(last.result, tone)} Pass <code>${escapeHtml(last.id)}</code>${revision}, started ${time(last.startedAt)}, took ${escapeHtml(seconds.toFixed(1))}s</p>
@@ -103,7 +104,8 @@ ${rows}
 function blockedSection(status: ControllerStatus): string {
   const blocked = status.drift.filter((item) => item.state === 'blocked' && item.change === 'delete');
   if (blocked.length === 0) return '';
-  const confirm = status.lastReconcile?.confirmDeletions;
+  const token = status.lastReconcile?.confirmToken;
+  const confirm = token === undefined ? undefined : confirmDeletionsHint(token);
   const rows = blocked
     .slice(0, BLOCKED_SHOWN)
     .map((item) => `<tr><td><a href="${escapeHtml(customerHref(item.customer))}">${escapeHtml(item.customer)}</a></td><td>${escapeHtml(item.kind)}</td><td><code>${escapeHtml(item.target)}</code></td></tr>`)

@@ -53,8 +53,6 @@ export interface LastReconcile {
   error?: string;
   /** Why the plan deleted nothing (the deletion budget, or a customer no longer declared). */
   deletionsBlocked?: string;
-  /** How an operator confirms the blocked deletions once. */
-  confirmDeletions?: string;
   /** The token of everything held (deletions and membership removals): `apply --confirm-deletions=<it>` lets it through once. */
   confirmToken?: string;
   /** Why members were kept (a persona group would lose more than half of its members): the removals held, the groups, the reason. */

@@ -64,7 +64,7 @@ describe.skipIf(!runChromium)('the status page in headless Chromium', () => {
     const deletions = page.locator('h2:text("Blocked deletions (7)") ~ table').first();
     expect(await deletions.locator('tbody tr').count()).toBe(7);
     expect(await deletions.innerText()).toContain('customer_globex');
-    expect(await page.locator('h2:text("Blocked deletions (7)") ~ p code').first().innerText()).toContain('--allow-mass-delete');
+    expect(await page.locator('h2:text("Blocked deletions (7)") ~ p code').first().innerText()).toContain('--confirm-deletions=');
     await page.screenshot({ path: path.join(ARTIFACTS, 'status-page.png'), fullPage: true });
 
     // The customer's own page: the drift item with its before/after.

@@ -1,12 +1,11 @@
 /**
- * Runs a plan in waves (see plan/order.ts). Never throws for one action: a
+ * Runs a plan in waves (each action carries its own, see domain/action-key.ts). Never throws for one action: a
  * failure is recorded, and only the actions that depend on it are skipped,
  * so other customers proceed.
  */
 import type { Logger } from 'pino';
 import { abortReasonText, stableCode } from '../domain/errors.js';
 import type { Action, Plan } from '../domain/plan.js';
-import { waveOf } from '../plan/order.js';
 
 export type Outcome = 'succeeded' | 'failed' | 'skipped';
 
@@ -114,8 +113,7 @@ function holdReason(options: ExecuteOptions): string | undefined {
 function waves(actions: Action[]): Action[][] {
   const byWave = new Map<number, Action[]>();
   for (const action of actions) {
-    const wave = waveOf(action);
-    byWave.set(wave, [...(byWave.get(wave) ?? []), action]);
+    byWave.set(action.wave, [...(byWave.get(action.wave) ?? []), action]);
   }
   return [...byWave.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
 }

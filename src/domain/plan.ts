@@ -234,7 +234,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
 ];
 
 export interface Action {
-  /** Unique and stable within a plan: `<kind>:<target>`. */
+  /** Unique and stable within a plan: `<kind>:<target>` (domain/action-key.ts builds it). */
   id: string;
   kind: ActionKind;
   change: Change;
@@ -246,8 +246,14 @@ export interface Action {
   after: Readable | null;
   /** Extra lines for the plan output, e.g. `+ jane.doe@acmecorp.com`. */
   details: string[];
-  /** Ids of actions (in the same plan) that must succeed first. */
+  /** Ids of actions (in the same plan) that must succeed first; each runs in an earlier wave (plan/dependency-guard.ts). */
   dependsOn: string[];
+  /**
+   * The wave it runs in (lower first; one wave's actions run concurrently),
+   * set when the action is built (domain/action-key.ts), never derived
+   * from its kind afterwards.
+   */
+  wave: number;
   status: ActionStatus;
   /** Why an action is waiting or only reported. */
   reason?: string;

@@ -8,6 +8,7 @@ import { EMPTY_INVENTORY, leavingObjects, type Inventory } from '../domain/inven
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { guardMembershipLoss } from './membership-guard.js';
+import { assertDependenciesRunEarlier } from './dependency-guard.js';
 import { compareActions } from './order.js';
 import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
@@ -62,6 +63,7 @@ export function diff(desired: DesiredState, live: LiveState, options: DiffOption
   }
   const actions = observe(groupDeletesAfterAccess(guarded.actions), options.observeKinds).sort(compareActions);
   assertNoProtectedTargets(actions, protectedGroupPatterns(desired));
+  assertDependenciesRunEarlier(actions);
   return {
     actions,
     summary: summarize(actions),

@@ -26,6 +26,7 @@ import { protectedGroupPatterns, type DesiredState } from '../domain/desired.js'
 import { isProtectedGroup } from '../domain/identity.js';
 import { leavingObjects, type Inventory, type OwnedObject } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
+import { actionId, buildAction, inWorkspace } from '../domain/action-key.js';
 import type { Action, Operation, Readable } from '../domain/plan.js';
 
 /** Longer than any list lag seen in practice (seconds); short enough that a stale record does not linger. */
@@ -53,20 +54,21 @@ export function diffPrune(desired: DesiredState, live: LiveState, inventory: Inv
   const schemaDeletes = new Map<string, string[]>();
 
   const remove = (object: OwnedObject, target: string, before: Readable, op: Operation, dependsOn: string[] = []): string => {
-    const id = `${object.kind}:${target}`;
-    result.actions.push({
-      id,
-      kind: object.kind,
-      change: 'delete',
-      customer: object.customer,
-      target,
-      before,
-      after: null,
-      details: ['no longer declared; onboarder created or adopted it'],
-      dependsOn,
-      status: 'pending',
-      op,
-    });
+    const id = actionId(object.kind, target);
+    result.actions.push(
+      buildAction({
+        kind: object.kind,
+        change: 'delete',
+        customer: object.customer,
+        target,
+        before,
+        after: null,
+        details: ['no longer declared; onboarder created or adopted it'],
+        dependsOn,
+        status: 'pending',
+        op,
+      }),
+    );
     return id;
   };
 
@@ -115,13 +117,13 @@ export function diffPrune(desired: DesiredState, live: LiveState, inventory: Inv
       case 'warehouse': {
         const warehouse = live.assets[workspace]?.warehouses.find((w) => w.name.toLowerCase() === name);
         if (!warehouse) absent(object);
-        else remove(object, `${warehouse.name} @ ${workspace}`, { id: warehouse.id }, { type: 'deleteWarehouse', workspace, id: warehouse.id, name: warehouse.name });
+        else remove(object, inWorkspace(warehouse.name, workspace), { id: warehouse.id }, { type: 'deleteWarehouse', workspace, id: warehouse.id, name: warehouse.name });
         break;
       }
       case 'cluster-policy': {
         const policy = live.assets[workspace]?.clusterPolicies.find((p) => p.name.toLowerCase() === name);
         if (!policy) absent(object);
-        else remove(object, `${policy.name} @ ${workspace}`, { id: policy.id }, { type: 'deleteClusterPolicy', workspace, id: policy.id, name: policy.name });
+        else remove(object, inWorkspace(policy.name, workspace), { id: policy.id }, { type: 'deleteClusterPolicy', workspace, id: policy.id, name: policy.name });
         break;
       }
       case 'notebook': {
@@ -129,7 +131,7 @@ export function diffPrune(desired: DesiredState, live: LiveState, inventory: Inv
         if (!notebook) absent(object);
         // Something other than a notebook at the path now: not ours.
         else if (notebook.occupiedBy !== undefined) result.released.push(object);
-        else remove(object, `${notebook.path} @ ${workspace}`, { objectId: notebook.objectId }, { type: 'deleteNotebook', workspace, path: notebook.path });
+        else remove(object, inWorkspace(notebook.path, workspace), { objectId: notebook.objectId }, { type: 'deleteNotebook', workspace, path: notebook.path });
         break;
       }
     }

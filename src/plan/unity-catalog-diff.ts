@@ -20,6 +20,7 @@ import { issueAt, type DesiredStateIssue } from '../domain/errors.js';
 import { isProtectedGroup, sortedSet } from '../domain/identity.js';
 import { ownedNames, type Inventory } from '../domain/inventory.js';
 import { securableKey, type LiveCatalog, type LiveExternalLocation, type LivePrivilegeAssignment, type LiveState } from '../domain/live.js';
+import { actionId, buildAction, waveFor } from '../domain/action-key.js';
 import type { Action, BindingChange, PrivilegeDelta, Readable, SecurableRef } from '../domain/plan.js';
 import { compare, isDefined, pick } from './values.js';
 
@@ -103,46 +104,52 @@ function diffCatalog(
 ): GrantTarget[] {
   const { actions } = context.out;
   const base = { kind: 'catalog' as const, customer: customer.name, target: catalog.name, details: [], status: 'pending' as const };
-  const catalogId = `catalog:${catalog.name}`;
+  const catalogId = actionId('catalog', catalog.name);
   let createdBy: string | undefined;
   if (!live) {
     createdBy = catalogId;
-    actions.push({
-      ...base,
-      id: catalogId,
-      change: 'create',
-      before: null,
-      after: { comment: catalog.comment ?? null, isolation: 'OPEN' },
-      dependsOn: [],
-      op: { type: 'createCatalog', via, name: catalog.name, ...optional('comment', catalog.comment) },
-    });
+    actions.push(
+      buildAction({
+        ...base,
+        change: 'create',
+        before: null,
+        after: { comment: catalog.comment ?? null, isolation: 'OPEN' },
+        dependsOn: [],
+        op: { type: 'createCatalog', via, name: catalog.name, ...optional('comment', catalog.comment) },
+      }),
+    );
   } else if (catalog.comment !== undefined && catalog.comment !== (live.comment ?? '')) {
-    actions.push({
-      ...base,
-      id: catalogId,
-      change: 'update',
-      before: { comment: live.comment ?? null },
-      after: { comment: catalog.comment },
-      dependsOn: [],
-      op: { type: 'updateCatalog', via, name: live.name, comment: catalog.comment },
-    });
+    actions.push(
+      buildAction({
+        ...base,
+        change: 'update',
+        before: { comment: live.comment ?? null },
+        after: { comment: catalog.comment },
+        dependsOn: [],
+        op: { type: 'updateCatalog', via, name: live.name, comment: catalog.comment },
+      }),
+    );
   }
 
   const bindingsId = diffBindings(context, customer, catalog, live, via, createdBy);
   const liveIsolation = live?.isolation ?? 'OPEN';
   if (catalog.isolation !== liveIsolation) {
-    // Isolating waits for the bindings; opening goes first (kind `catalog`), while the home workspace is still bound.
+    // Isolating waits for the bindings (the last catalog wave); opening goes first, in the catalog's own wave,
+    // while the home workspace is still bound. Opening is shown and observed as a change of the catalog.
     const isolating = catalog.isolation === 'ISOLATED';
-    actions.push({
-      ...base,
-      kind: isolating ? 'catalog-isolation' : 'catalog',
-      id: `catalog-isolation:${catalog.name}`,
-      change: 'update',
-      before: { isolation: liveIsolation },
-      after: { isolation: catalog.isolation },
-      dependsOn: isolating ? [createdBy, bindingsId].filter(isDefined).sort() : [],
-      op: { type: 'setCatalogIsolation', via, name: live?.name ?? catalog.name, isolation: catalog.isolation },
-    });
+    actions.push(
+      buildAction({
+        ...base,
+        kind: isolating ? 'catalog-isolation' : 'catalog',
+        idKind: 'catalog-isolation',
+        wave: waveFor(isolating ? 'catalog-isolation' : 'catalog', 'update'),
+        change: 'update',
+        before: { isolation: liveIsolation },
+        after: { isolation: catalog.isolation },
+        dependsOn: isolating ? [createdBy, bindingsId].filter(isDefined).sort() : [],
+        op: { type: 'setCatalogIsolation', via, name: live?.name ?? catalog.name, isolation: catalog.isolation },
+      }),
+    );
   }
 
   const targets: GrantTarget[] = [
@@ -155,26 +162,28 @@ function diffCatalog(
     const schemaBase = { kind: 'schema' as const, customer: customer.name, target: fullName, details: [], status: 'pending' as const };
     let schemaCreate: string | undefined;
     if (!liveSchema) {
-      schemaCreate = `schema:${fullName}`;
-      actions.push({
-        ...schemaBase,
-        id: schemaCreate,
-        change: 'create',
-        before: null,
-        after: { comment: schema.comment ?? null },
-        dependsOn: [createdBy].filter(isDefined),
-        op: { type: 'createSchema', via, catalog: live?.name ?? catalog.name, name: schema.name, ...optional('comment', schema.comment) },
-      });
+      schemaCreate = actionId('schema', fullName);
+      actions.push(
+        buildAction({
+          ...schemaBase,
+          change: 'create',
+          before: null,
+          after: { comment: schema.comment ?? null },
+          dependsOn: [createdBy].filter(isDefined),
+          op: { type: 'createSchema', via, catalog: live?.name ?? catalog.name, name: schema.name, ...optional('comment', schema.comment) },
+        }),
+      );
     } else if (schema.comment !== undefined && schema.comment !== (liveSchema.comment ?? '')) {
-      actions.push({
-        ...schemaBase,
-        id: `schema:${fullName}`,
-        change: 'update',
-        before: { comment: liveSchema.comment ?? null },
-        after: { comment: schema.comment },
-        dependsOn: [],
-        op: { type: 'updateSchema', via, fullName: liveSchema.fullName, comment: schema.comment },
-      });
+      actions.push(
+        buildAction({
+          ...schemaBase,
+          change: 'update',
+          before: { comment: liveSchema.comment ?? null },
+          after: { comment: schema.comment },
+          dependsOn: [],
+          op: { type: 'updateSchema', via, fullName: liveSchema.fullName, comment: schema.comment },
+        }),
+      );
     }
     targets.push(grantTarget({ type: 'schema', fullName: liveSchema?.fullName ?? fullName }, `schema ${fullName}`, schemaCreate, context));
   }
@@ -184,19 +193,20 @@ function diffCatalog(
   for (const liveSchema of liveSchemas) {
     const declared = catalog.schemas.some((s) => sameName(s.name, liveSchema.name));
     if (declared || !owned.has(liveSchema.fullName.toLowerCase())) continue;
-    actions.push({
-      id: `schema:${liveSchema.fullName}`,
-      kind: 'schema',
-      change: 'delete',
-      customer: customer.name,
-      target: liveSchema.fullName,
-      before: { comment: liveSchema.comment ?? null },
-      after: null,
-      details: [],
-      dependsOn: [],
-      status: 'pending',
-      op: { type: 'deleteSchema', via, fullName: liveSchema.fullName },
-    });
+    actions.push(
+      buildAction({
+        kind: 'schema',
+        change: 'delete',
+        customer: customer.name,
+        target: liveSchema.fullName,
+        before: { comment: liveSchema.comment ?? null },
+        after: null,
+        details: [],
+        dependsOn: [],
+        status: 'pending',
+        op: { type: 'deleteSchema', via, fullName: liveSchema.fullName },
+      }),
+    );
     // Its grants go first (an update, so before every delete): access ends even if the delete fails.
     targets.push(grantTarget({ type: 'schema', fullName: liveSchema.fullName }, `schema ${liveSchema.fullName}`, undefined, context));
   }
@@ -229,23 +239,24 @@ function diffBindings(
   const label = (b: { workspaceId: string; workspace?: string }) => b.workspace ?? `workspace ${b.workspaceId} (not declared)`;
   const readable = (bindings: Record<string, string>) =>
     Object.fromEntries(Object.entries(bindings).map(([id, type]) => [nameOf(id) ?? id, type])) as Readable;
-  const id = `catalog-bindings:${catalog.name}`;
-  context.out.actions.push({
-    id,
-    kind: 'catalog-bindings',
-    change: 'update',
-    customer: customer.name,
-    target: catalog.name,
-    before: readable(liveBindings),
-    after: readable(Object.fromEntries([...wanted.values()].map((b) => [b.workspaceId, b.bindingType]))),
-    details: [
-      ...add.map((b) => `${liveBindings[b.workspaceId] ? '~' : '+'} ${label(b)}: ${b.bindingType}`),
-      ...remove.map((b) => `- ${label(b)}`),
-    ].sort(),
-    dependsOn: [createdBy].filter(isDefined),
-    status: 'pending',
-    op: { type: 'updateBindings', via, catalog: live?.name ?? catalog.name, add, remove },
-  });
+  const id = actionId('catalog-bindings', catalog.name);
+  context.out.actions.push(
+    buildAction({
+      kind: 'catalog-bindings',
+      change: 'update',
+      customer: customer.name,
+      target: catalog.name,
+      before: readable(liveBindings),
+      after: readable(Object.fromEntries([...wanted.values()].map((b) => [b.workspaceId, b.bindingType]))),
+      details: [
+        ...add.map((b) => `${liveBindings[b.workspaceId] ? '~' : '+'} ${label(b)}: ${b.bindingType}`),
+        ...remove.map((b) => `- ${label(b)}`),
+      ].sort(),
+      dependsOn: [createdBy].filter(isDefined),
+      status: 'pending',
+      op: { type: 'updateBindings', via, catalog: live?.name ?? catalog.name, add, remove },
+    }),
+  );
   return id;
 }
 
@@ -257,7 +268,7 @@ function diffExternalLocation(
   via: string,
 ): GrantTarget {
   const base = { kind: 'external-location' as const, customer: customer.name, target: location.name, details: [], status: 'pending' as const };
-  const id = `external-location:${location.name}`;
+  const id = actionId('external-location', location.name);
   const credentials = context.live.unityCatalog.storageCredentials[via] ?? [];
   const credentialChanges = !live || !sameName(live.credential, location.credential);
   if (credentialChanges && !credentials.some((name) => sameName(name, location.credential))) {
@@ -272,23 +283,24 @@ function diffExternalLocation(
   let createdBy: string | undefined;
   if (!live) {
     createdBy = id;
-    context.out.actions.push({
-      ...base,
-      id,
-      change: 'create',
-      before: null,
-      after: { url: location.url, credential: location.credential, readOnly: location.readOnly, comment: location.comment ?? null },
-      dependsOn: [],
-      op: {
-        type: 'createExternalLocation',
-        via,
-        name: location.name,
-        url: location.url,
-        credential: location.credential,
-        readOnly: location.readOnly,
-        ...optional('comment', location.comment),
-      },
-    });
+    context.out.actions.push(
+      buildAction({
+        ...base,
+        change: 'create',
+        before: null,
+        after: { url: location.url, credential: location.credential, readOnly: location.readOnly, comment: location.comment ?? null },
+        dependsOn: [],
+        op: {
+          type: 'createExternalLocation',
+          via,
+          name: location.name,
+          url: location.url,
+          credential: location.credential,
+          readOnly: location.readOnly,
+          ...optional('comment', location.comment),
+        },
+      }),
+    );
   } else {
     const patch: { url?: string; credential?: string; readOnly?: boolean; comment?: string } = {};
     // The service stores URLs without trailing slashes.
@@ -298,15 +310,16 @@ function diffExternalLocation(
     if (location.comment !== undefined && location.comment !== (live.comment ?? '')) patch.comment = location.comment;
     if (Object.keys(patch).length > 0) {
       const before: Readable = { url: live.url, credential: live.credential, readOnly: live.readOnly, comment: live.comment ?? null };
-      context.out.actions.push({
-        ...base,
-        id,
-        change: 'update',
-        before: pick(before, Object.keys(patch)),
-        after: pick({ ...before, ...patch }, Object.keys(patch)),
-        dependsOn: [],
-        op: { type: 'updateExternalLocation', via, name: live.name, patch },
-      });
+      context.out.actions.push(
+        buildAction({
+          ...base,
+          change: 'update',
+          before: pick(before, Object.keys(patch)),
+          after: pick({ ...before, ...patch }, Object.keys(patch)),
+          dependsOn: [],
+          op: { type: 'updateExternalLocation', via, name: live.name, patch },
+        }),
+      );
     }
   }
   return grantTarget({ type: 'external_location', fullName: live?.name ?? location.name }, `external location ${location.name}`, createdBy, context);
@@ -343,7 +356,7 @@ function diffGrants(context: Context, customer: DesiredCustomer, target: GrantTa
     changes.push({ principal, add, remove });
     if (add.length > 0) details.push(`+ ${principal}: ${add.join(', ')}`);
     if (remove.length > 0) details.push(`- ${principal}: ${remove.join(', ')}`);
-    const groupCreate = `group:${wanted.principal}`;
+    const groupCreate = actionId('group', wanted.principal);
     if (add.length > 0 && context.options.identityActionIds.has(groupCreate)) dependsOn.add(groupCreate);
   }
   if (authoritative) {
@@ -367,24 +380,25 @@ function diffGrants(context: Context, customer: DesiredCustomer, target: GrantTa
       return [name, privileges];
     }),
   );
-  context.out.actions.push({
-    id: `grants:${target.label}`,
-    kind: 'grants',
-    change: 'update',
-    customer: customer.name,
-    target: target.label,
-    before,
-    after,
-    details: details.sort(byPrincipal),
-    dependsOn: [...dependsOn].sort(),
-    status: 'pending',
-    op: {
-      type: 'updateGrants',
-      via,
-      securable: target.securable,
-      changes: changes.sort((a, b) => compare(a.principal.toLowerCase(), b.principal.toLowerCase())),
-    },
-  });
+  context.out.actions.push(
+    buildAction({
+      kind: 'grants',
+      change: 'update',
+      customer: customer.name,
+      target: target.label,
+      before,
+      after,
+      details: details.sort(byPrincipal),
+      dependsOn: [...dependsOn].sort(),
+      status: 'pending',
+      op: {
+        type: 'updateGrants',
+        via,
+        securable: target.securable,
+        changes: changes.sort((a, b) => compare(a.principal.toLowerCase(), b.principal.toLowerCase())),
+      },
+    }),
+  );
 }
 
 function readableGrants(entries: [string, readonly string[]][]): Readable {

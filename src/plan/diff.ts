@@ -4,7 +4,8 @@
  */
 import { protectedGroupPatterns, type DesiredState } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
-import { EMPTY_INVENTORY, leavingObjects, type Inventory } from '../domain/inventory.js';
+import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
+import { leavingObjects } from '../kinds/registry.js';
 import type { Action, ActionKind, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { guardMembershipLoss } from './membership-guard.js';

@@ -5,26 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { abortReasonText, stableCode } from '../domain/errors.js';
+import type { ActionResult, ApplyReport, Outcome } from '../domain/apply-report.js';
 import type { Action, Plan } from '../domain/plan.js';
 
-export type Outcome = 'succeeded' | 'failed' | 'skipped';
-
-export interface ActionResult {
-  action: Action;
-  outcome: Outcome;
-  /** Why it failed or was skipped; never holds a secret (API errors are built without them). */
-  error?: string;
-  /** A failure's stable code (the API's error_code, or ours), for metric labels; `UNKNOWN` for an unexpected error. */
-  errorCode?: string;
-  seconds: number;
-}
-
-export interface ApplyReport {
-  results: ActionResult[];
-  succeeded: number;
-  failed: number;
-  skipped: number;
-}
+export type { ActionResult, ApplyReport, Outcome } from '../domain/apply-report.js';
 
 /** Carries out one action; throws on failure. */
 export type ActionRunner = (action: Action) => Promise<void>;

@@ -15,7 +15,7 @@
  * - everything else stays as it was: a failed or held delete is retried on
  *   the next pass, an object that could not be observed stays owned.
  */
-import type { ActionResult } from '../apply/executor.js';
+import type { ActionResult } from '../domain/apply-report.js';
 import type { DesiredState } from '../domain/desired.js';
 import { normaliseInventory, ownedKey, type Inventory, type OwnedObject } from '../domain/inventory.js';
 import type { Action, Plan } from '../domain/plan.js';

@@ -6,10 +6,8 @@
  * customer declares it once and gets one in each of its workspaces.
  */
 import type { OwnedObject } from '../domain/inventory.js';
-import { inWorkspace } from '../domain/action-key.js';
-import { createOrAdopt } from './adopt.js';
 import type { ResourceKind } from './contract.js';
-import { declaredPerWorkspace, liveAssets } from './workspace-asset-family.js';
+import { createNamedAsset, declaredPerWorkspace, pruneNamedAsset } from './workspace-asset-family.js';
 
 export const warehouseKind: ResourceKind<'warehouse', 'workspaceAssets'> = {
   kind: 'warehouse',
@@ -17,12 +15,8 @@ export const warehouseKind: ResourceKind<'warehouse', 'workspaceAssets'> = {
   operations: {
     createWarehouse: {
       // Adopts a warehouse of the same name (a retry after a lost answer), so a crash never leaves two.
-      apply: async (op, session) => {
-        const ref = { type: 'warehouse', name: op.spec.name } as const;
-        const api = session.clients(op.workspace);
-        const { value: id } = await createOrAdopt(async () => (await api.warehouses.create(op.spec)).id, () => session.lookUp(op.workspace, ref));
-        session.created(op.workspace, ref, id);
-      },
+      apply: (op, session) =>
+        createNamedAsset(session, op.workspace, { type: 'warehouse', name: op.spec.name }, async () => (await session.clients(op.workspace).warehouses.create(op.spec)).id),
       owns: (op) => ({ kind: 'warehouse', name: op.spec.name, workspace: op.workspace }),
     },
     editWarehouse: {
@@ -40,16 +34,7 @@ export const warehouseKind: ResourceKind<'warehouse', 'workspaceAssets'> = {
     owned: 'warehouse',
     listed: true,
     declared: (desired) => declaredPerWorkspace(desired, (customer) => customer.warehouses.map((w): Pick<OwnedObject, 'kind' | 'name'> => ({ kind: 'warehouse', name: w.name }))),
-    prune: (object, { live }) => {
-      const workspace = object.workspace ?? '';
-      const warehouse = liveAssets(live, workspace).warehouses.find((w) => w.name.toLowerCase() === object.name.toLowerCase());
-      if (!warehouse) return { outcome: 'absent' };
-      return {
-        outcome: 'delete',
-        target: inWorkspace(warehouse.name, workspace),
-        before: { id: warehouse.id },
-        op: { type: 'deleteWarehouse', workspace, id: warehouse.id, name: warehouse.name },
-      };
-    },
+    prune: (object, { live }) =>
+      pruneNamedAsset(object, (assets) => assets.warehouses, live, (warehouse, workspace) => ({ type: 'deleteWarehouse', workspace, id: warehouse.id, name: warehouse.name })),
   },
 };

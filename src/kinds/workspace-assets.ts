@@ -13,22 +13,18 @@ import { inWorkspace } from '../domain/action-key.js';
 import type { OwnedObject } from '../domain/inventory.js';
 import type { AssetRef } from '../domain/plan.js';
 import type { AclChange, PermissionObjectType } from '../live/permissions.js';
-import { createOrAdopt } from './adopt.js';
 import type { ResourceKind } from './contract.js';
-import { declaredPerWorkspace, liveAssets } from './workspace-asset-family.js';
+import { createNamedAsset, declaredPerWorkspace, liveAssets, pruneNamedAsset } from './workspace-asset-family.js';
 
 export const clusterPolicyKind: ResourceKind<'cluster-policy', 'workspaceAssets'> = {
   kind: 'cluster-policy',
   family: 'workspaceAssets',
   operations: {
     createClusterPolicy: {
-      apply: async (op, session) => {
-        const ref = { type: 'cluster-policy', name: op.name } as const;
-        const input = { name: op.name, definition: op.definition };
-        const api = session.clients(op.workspace);
-        const { value: id } = await createOrAdopt(async () => (await api.clusterPolicies.create(input)).policyId, () => session.lookUp(op.workspace, ref));
-        session.created(op.workspace, ref, id);
-      },
+      apply: (op, session) =>
+        createNamedAsset(session, op.workspace, { type: 'cluster-policy', name: op.name }, async () => {
+          return (await session.clients(op.workspace).clusterPolicies.create({ name: op.name, definition: op.definition })).policyId;
+        }),
       owns: (op) => ({ kind: 'cluster-policy', name: op.name, workspace: op.workspace }),
     },
     editClusterPolicy: {
@@ -45,17 +41,8 @@ export const clusterPolicyKind: ResourceKind<'cluster-policy', 'workspaceAssets'
     owned: 'cluster-policy',
     listed: true,
     declared: (desired) => declaredPerWorkspace(desired, (c) => c.clusterPolicies.map((p): Pick<OwnedObject, 'kind' | 'name'> => ({ kind: 'cluster-policy', name: p.name }))),
-    prune: (object, { live }) => {
-      const workspace = object.workspace ?? '';
-      const policy = liveAssets(live, workspace).clusterPolicies.find((p) => p.name.toLowerCase() === object.name.toLowerCase());
-      if (!policy) return { outcome: 'absent' };
-      return {
-        outcome: 'delete',
-        target: inWorkspace(policy.name, workspace),
-        before: { id: policy.id },
-        op: { type: 'deleteClusterPolicy', workspace, id: policy.id, name: policy.name },
-      };
-    },
+    prune: (object, { live }) =>
+      pruneNamedAsset(object, (assets) => assets.clusterPolicies, live, (policy, workspace) => ({ type: 'deleteClusterPolicy', workspace, id: policy.id, name: policy.name })),
   },
 };
 

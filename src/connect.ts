@@ -3,10 +3,10 @@
  * observe the live state a desired state needs, and how to run actions.
  */
 import type { Logger } from 'pino';
-import { createIdentityRunner, type IdentityApi } from './apply/identity.js';
+import { createIdentitySession, type IdentityApi } from './apply/identity.js';
 import { createActionRunner } from './apply/runner.js';
-import { createUnityCatalogRunner } from './apply/unity-catalog.js';
-import { createWorkspaceAssetRunner } from './apply/workspace-assets.js';
+import { createUnityCatalogSession } from './apply/unity-catalog.js';
+import { createWorkspaceAssetSession } from './apply/workspace-assets.js';
 import type { Config } from './config.js';
 import type { DesiredState } from './domain/desired.js';
 import { ConfigError } from './domain/errors.js';
@@ -72,13 +72,13 @@ export function connectLive(config: Config, options: ConnectOptions): LiveConnec
     observe: (desired, inventory) => observeLiveState(databricks, observeScope(desired, inventory)),
     runner: (desired, live) =>
       createActionRunner({
-        identity: createIdentityRunner(identityApi(databricks, desired), live, visibility),
-        unityCatalog: createUnityCatalogRunner({
+        identity: createIdentitySession(identityApi(databricks, desired), live, visibility),
+        unityCatalog: createUnityCatalogSession({
           client: (via) => databricks.unityCatalog(workspaceRef(desired, via)),
           principalExists: (name) => principalExists(databricks, name),
           ...visibility,
         }),
-        workspaceAssets: createWorkspaceAssetRunner((workspace) => databricks.workspaceAssets(workspaceRef(desired, workspace))),
+        workspaceAssets: createWorkspaceAssetSession((workspace) => databricks.workspaceAssets(workspaceRef(desired, workspace))),
       }),
   };
   return { port, inventory: inventoryPort(databricks, config, options.logger), databricks, close: () => closeOrDestroy(databricks, options.logger) };

@@ -1,37 +1,14 @@
 /**
- * Runs a plan in waves (see plan/order.ts). Never throws for one action: a
+ * Runs a plan in waves (each action carries its own, see domain/action-key.ts). Never throws for one action: a
  * failure is recorded, and only the actions that depend on it are skipped,
  * so other customers proceed.
  */
 import type { Logger } from 'pino';
 import { abortReasonText, stableCode } from '../domain/errors.js';
+import type { ActionResult, ApplyReport, Outcome } from '../domain/apply-report.js';
 import type { Action, Plan } from '../domain/plan.js';
-import { waveOf } from '../plan/order.js';
 
-export type Outcome = 'succeeded' | 'failed' | 'skipped';
-
-export interface ActionResult {
-  action: Action;
-  outcome: Outcome;
-  /** Why it failed or was skipped; never holds a secret (API errors are built without them). */
-  error?: string;
-  /** A failure's stable code (the API's error_code, or ours), for metric labels; `UNKNOWN` for an unexpected error. */
-  errorCode?: string;
-  /**
-   * Why a skipped action was not run: `held` (nothing new starts: shutting
-   * down, leadership lost, the pass aborted) or `dependency` (an action it
-   * depends on did not succeed).
-   */
-  skippedBecause?: 'held' | 'dependency';
-  seconds: number;
-}
-
-export interface ApplyReport {
-  results: ActionResult[];
-  succeeded: number;
-  failed: number;
-  skipped: number;
-}
+export type { ActionResult, ApplyReport, Outcome } from '../domain/apply-report.js';
 
 /** Carries out one action; throws on failure. */
 export type ActionRunner = (action: Action) => Promise<void>;
@@ -132,8 +109,7 @@ function holdReason(options: ExecuteOptions): string | undefined {
 function waves(actions: Action[]): Action[][] {
   const byWave = new Map<number, Action[]>();
   for (const action of actions) {
-    const wave = waveOf(action);
-    byWave.set(wave, [...(byWave.get(wave) ?? []), action]);
+    byWave.set(action.wave, [...(byWave.get(action.wave) ?? []), action]);
   }
   return [...byWave.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
 }

@@ -1,28 +1,13 @@
 /**
- * The executor's runner: sends each operation to the applier of its API
- * family, so each applier knows only its own clients.
+ * The executor's runner: each action's operation goes to its kind's handler
+ * (src/kinds/registry.ts), which is handed the session of its API family.
+ * There is no default branch: the registry's type has a handler for every
+ * operation type, and an operation it does not know fails loudly.
  */
-import { routeOperation, unhandled, type IdentityOperation, type UnityCatalogOperation, type WorkspaceAssetOperation } from '../domain/plan.js';
+import type { ApplyContext } from '../kinds/contract.js';
+import { applyOperation } from '../kinds/registry.js';
 import type { ActionRunner } from './executor.js';
 
-export interface Appliers {
-  identity: (op: IdentityOperation) => Promise<void>;
-  unityCatalog: (op: UnityCatalogOperation) => Promise<void>;
-  workspaceAssets: (op: WorkspaceAssetOperation) => Promise<void>;
-}
-
-export function createActionRunner(appliers: Appliers): ActionRunner {
-  return (action) => {
-    const routed = routeOperation(action.op);
-    switch (routed.family) {
-      case 'identity':
-        return appliers.identity(routed.op);
-      case 'unityCatalog':
-        return appliers.unityCatalog(routed.op);
-      case 'workspaceAssets':
-        return appliers.workspaceAssets(routed.op);
-      default:
-        return unhandled(routed, 'operation family');
-    }
-  };
+export function createActionRunner(context: ApplyContext): ActionRunner {
+  return (action) => applyOperation(action.op, context);
 }

@@ -1,7 +1,7 @@
 /**
- * Carries out Unity Catalog operations through each customer's home
- * workspace. Creates adopt an object that already exists (a retry after a
- * lost answer, or a 409), so a crash mid-apply never leaves duplicates.
+ * The Unity Catalog session the Unity Catalog kinds' handlers
+ * (src/kinds/unity-catalog.ts) are handed: a client per home workspace, and
+ * the wait for a principal to become visible to Unity Catalog.
  *
  * Grants to a principal created moments ago can fail with
  * PRINCIPAL_DOES_NOT_EXIST while identity propagates to Unity Catalog
@@ -11,29 +11,14 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../domain/errors.js';
-import { unhandled, type UnityCatalogOperation } from '../domain/plan.js';
-import type { UnityCatalog } from '../live/unity-catalog.js';
-import { createOrAdopt } from './adopt.js';
+import type { UnityCatalogOperation } from '../domain/plan.js';
+import type { ApplyContext } from '../kinds/contract.js';
+import { applyOperation } from '../kinds/registry.js';
+import type { UnityCatalogSession, UnityCatalogWrites } from '../kinds/unity-catalog-session.js';
 
-export type UnityCatalogWrites = Pick<
-  UnityCatalog,
-  | 'getCatalog'
-  | 'createCatalog'
-  | 'updateCatalog'
-  | 'deleteCatalog'
-  | 'deleteExternalLocation'
-  | 'listSchemas'
-  | 'createSchema'
-  | 'updateSchema'
-  | 'deleteSchema'
-  | 'updateBindings'
-  | 'getExternalLocation'
-  | 'createExternalLocation'
-  | 'updateExternalLocation'
-  | 'updateGrants'
->;
+export type { UnityCatalogWrites } from '../kinds/unity-catalog-session.js';
 
-export interface UnityCatalogRunnerOptions {
+export interface UnityCatalogSessionOptions {
   /** The client for a home workspace, by workspace name. */
   client(via: string): UnityCatalogWrites;
   /** Whether the account has a principal of this Unity Catalog name (group name, user name or application id). */
@@ -55,7 +40,7 @@ export class PrincipalNotVisibleError extends Error {
   }
 }
 
-export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (op: UnityCatalogOperation) => Promise<void> {
+export function createUnityCatalogSession(options: UnityCatalogSessionOptions): UnityCatalogSession {
   const wait = options.sleep ?? ((ms: number) => sleep(ms));
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? 60_000;
 
@@ -79,76 +64,17 @@ export function createUnityCatalogRunner(options: UnityCatalogRunnerOptions): (o
       }
     }
   };
+  return { client: (via) => options.client(via), grantWhenVisible };
+}
 
-  return async (op) => {
-    const uc = options.client(op.via);
-    switch (op.type) {
-      case 'createCatalog': {
-        const comment = op.comment === undefined ? {} : { comment: op.comment };
-        const { adopted } = await createOrAdopt(
-          () => uc.createCatalog({ name: op.name, ...comment }),
-          () => uc.getCatalog(op.name),
-        );
-        // An adopted object gets the declared fields the create would have set.
-        if (adopted && op.comment !== undefined) await uc.updateCatalog(op.name, comment);
-        return;
-      }
-      case 'updateCatalog':
-        await uc.updateCatalog(op.name, { comment: op.comment });
-        return;
-      case 'setCatalogIsolation':
-        await uc.updateCatalog(op.name, { isolation: op.isolation });
-        return;
-      case 'createSchema': {
-        const comment = op.comment === undefined ? {} : { comment: op.comment };
-        // Also the `default` schema, which every new catalog already has.
-        const { adopted } = await createOrAdopt(
-          () => uc.createSchema({ catalogName: op.catalog, name: op.name, ...comment }),
-          async () => (await uc.listSchemas(op.catalog)).find((s) => s.name.toLowerCase() === op.name.toLowerCase()),
-        );
-        if (adopted && op.comment !== undefined) await uc.updateSchema(`${op.catalog}.${op.name}`, comment);
-        return;
-      }
-      case 'updateSchema':
-        await uc.updateSchema(op.fullName, { comment: op.comment });
-        return;
-      case 'deleteSchema':
-        // Never with force: a schema that still holds tables is reported, not emptied.
-        return uc.deleteSchema(op.fullName);
-      case 'deleteCatalog':
-        // Never with force either: a catalog that holds schemas onboarder did not make is reported, not emptied.
-        return uc.deleteCatalog(op.name);
-      case 'deleteExternalLocation':
-        // Without force, a location that tables or volumes still use refuses the delete.
-        return uc.deleteExternalLocation(op.name);
-      case 'updateBindings':
-        return uc.updateBindings('catalog', op.catalog, {
-          add: op.add.map((b) => ({ workspaceId: b.workspaceId, bindingType: b.bindingType })),
-          remove: op.remove.map((b) => b.workspaceId),
-        });
-      case 'createExternalLocation': {
-        const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...(op.comment === undefined ? {} : { comment: op.comment }) };
-        const { adopted } = await createOrAdopt(
-          () => uc.createExternalLocation({ name: op.name, ...fields }),
-          () => uc.getExternalLocation(op.name),
-        );
-        if (adopted) await uc.updateExternalLocation(op.name, fields);
-        return;
-      }
-      case 'updateExternalLocation': {
-        const { credential, ...rest } = op.patch;
-        await uc.updateExternalLocation(op.name, { ...rest, ...(credential === undefined ? {} : { credentialName: credential }) });
-        return;
-      }
-      case 'updateGrants':
-        return grantWhenVisible(
-          () => uc.updateGrants(op.securable.type, op.securable.fullName, op.changes),
-          op.changes.filter((c) => c.add.length > 0).map((c) => c.principal),
-        );
-      default:
-        return unhandled(op, 'operation');
-    }
+/** Runs Unity Catalog operations alone (with the same handlers the executor uses), for callers that have no other family. */
+export function createUnityCatalogRunner(options: UnityCatalogSessionOptions): (op: UnityCatalogOperation) => Promise<void> {
+  const unityCatalog = createUnityCatalogSession(options);
+  const noSession = () => {
+    throw new Error('only Unity Catalog operations run here');
   };
+  const context = { unityCatalog, get identity() { return noSession(); }, get workspaceAssets() { return noSession(); } } as ApplyContext;
+  return (op) => applyOperation(op, context);
 }
 
 /** "Could not find principal with name X" names the principal; otherwise the first one granted to. */

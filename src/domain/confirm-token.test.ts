@@ -6,6 +6,7 @@ function groupDelete(name: string, status: ActionStatus = 'blocked'): Action {
   return {
     id: `group:${name}`,
     kind: 'group',
+    wave: 0,
     change: 'delete',
     customer: 'globex',
     target: name,
@@ -23,6 +24,7 @@ function heldRemovals(group: string, removed: string[]): Action {
   return {
     id: `membership:${group} (removals held)`,
     kind: 'membership',
+    wave: 0,
     change: 'update',
     customer: 'acme',
     target: `${group} (removals held)`,

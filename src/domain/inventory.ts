@@ -2,9 +2,9 @@
  * What onboarder owns: every object an applied revision declared and that
  * exists. Only these may be deleted when they leave the desired state
  * (behaviour.md, "What the controller owns"); an object nobody declared is
- * never touched, whatever its name. Plain data; src/inventory keeps it.
+ * never touched, whatever its name. Plain data; src/inventory keeps it, and
+ * each kind's module (src/kinds) says what of it is declared and how it is pruned.
  */
-import { homeWorkspace, type DesiredState } from './desired.js';
 
 export type OwnedKind = 'group' | 'catalog' | 'schema' | 'external-location' | 'warehouse' | 'cluster-policy' | 'notebook';
 
@@ -65,35 +65,4 @@ export function sameInventory(a: Inventory, b: Inventory): boolean {
       .objects.map((o) => `${ownedKey(o)}|${o.customer}|${o.recordedAt ?? ''}`)
       .join('\n');
   return keys(a) === keys(b);
-}
-
-/** Every object the desired state declares that onboarder would own once it exists. */
-export function declaredObjects(desired: DesiredState): OwnedObject[] {
-  const objects: OwnedObject[] = desired.groups.map((g) => ({ kind: 'group', name: g.displayName, customer: g.customer }));
-  for (const customer of desired.customers) {
-    const via = homeWorkspace(customer);
-    const at = (kind: OwnedKind, name: string, workspace: string): OwnedObject => ({ kind, name, customer: customer.name, workspace });
-    if (customer.catalog) {
-      objects.push(at('catalog', customer.catalog.name, via));
-      for (const schema of customer.catalog.schemas) objects.push(at('schema', `${customer.catalog.name}.${schema.name}`, via));
-    }
-    for (const location of customer.externalLocations) objects.push(at('external-location', location.name, via));
-    for (const workspace of customer.workspaces) {
-      for (const warehouse of customer.warehouses) objects.push(at('warehouse', warehouse.name, workspace));
-      for (const policy of customer.clusterPolicies) objects.push(at('cluster-policy', policy.name, workspace));
-      for (const notebook of customer.notebooks) objects.push(at('notebook', notebook.path, workspace));
-    }
-  }
-  return objects;
-}
-
-/**
- * Owned objects the desired state no longer declares, whose workspace it
- * still declares: those are observed, and pruned when they exist. One whose
- * workspace left too cannot be reached; it stays in the inventory.
- */
-export function leavingObjects(desired: DesiredState, inventory: Inventory): OwnedObject[] {
-  const declared = new Set(declaredObjects(desired).map(ownedKey));
-  const workspaces = new Set(desired.workspaces.map((w) => w.name));
-  return inventory.objects.filter((o) => !declared.has(ownedKey(o)) && (o.workspace === undefined || workspaces.has(o.workspace)));
 }

@@ -139,62 +139,38 @@ export type WorkspaceAssetOperation =
 
 export type Operation = IdentityOperation | UnityCatalogOperation | WorkspaceAssetOperation;
 
-/** The applier (API family) each operation goes to. */
-export type OperationFamily = 'identity' | 'unityCatalog' | 'workspaceAssets';
-type FamilyOf<T extends Operation['type']> = T extends UnityCatalogOperation['type']
-  ? 'unityCatalog'
-  : T extends WorkspaceAssetOperation['type']
-    ? 'workspaceAssets'
-    : 'identity';
+export type OperationType = Operation['type'];
+export type OperationOf<T extends OperationType> = Extract<Operation, { type: T }>;
 
 /**
- * Every operation type with its family, typed per key: a new operation
- * without an entry, or with the wrong family, does not compile (a type
- * missing from a hand-kept set was once sent to the identity applier,
- * whose switch fell through and "succeeded" with no API call).
+ * The operation types each kind's actions carry. src/kinds/registry.ts
+ * must give every one of them a handler and an ownership rule, or it does
+ * not compile; the check below fails when an operation type belongs to no
+ * kind (a type once missing from a hand-kept routing set was sent to the
+ * identity applier, whose switch fell through and "succeeded").
  */
-export type OperationFamilyTable = { readonly [T in Operation['type']]: FamilyOf<T> };
-const OPERATION_FAMILY: OperationFamilyTable = {
-  createGroup: 'identity',
-  deleteGroup: 'identity',
-  createUser: 'identity',
-  createServicePrincipal: 'identity',
-  assignWorkspace: 'identity',
-  unassignWorkspace: 'identity',
-  patchMembers: 'identity',
-  patchEntitlements: 'identity',
-  createCatalog: 'unityCatalog',
-  updateCatalog: 'unityCatalog',
-  setCatalogIsolation: 'unityCatalog',
-  createSchema: 'unityCatalog',
-  updateSchema: 'unityCatalog',
-  deleteSchema: 'unityCatalog',
-  deleteCatalog: 'unityCatalog',
-  updateBindings: 'unityCatalog',
-  createExternalLocation: 'unityCatalog',
-  updateExternalLocation: 'unityCatalog',
-  deleteExternalLocation: 'unityCatalog',
-  updateGrants: 'unityCatalog',
-  createWarehouse: 'workspaceAssets',
-  editWarehouse: 'workspaceAssets',
-  createClusterPolicy: 'workspaceAssets',
-  editClusterPolicy: 'workspaceAssets',
-  importNotebook: 'workspaceAssets',
-  deleteWarehouse: 'workspaceAssets',
-  deleteClusterPolicy: 'workspaceAssets',
-  deleteNotebook: 'workspaceAssets',
-  setPermissions: 'workspaceAssets',
-};
-
-/** The operation narrowed by its family, for the runner's one switch. */
-export type RoutedOperation =
-  | { family: 'identity'; op: IdentityOperation }
-  | { family: 'unityCatalog'; op: UnityCatalogOperation }
-  | { family: 'workspaceAssets'; op: WorkspaceAssetOperation };
-
-export function routeOperation(op: Operation): RoutedOperation {
-  return { family: OPERATION_FAMILY[op.type], op } as RoutedOperation;
-}
+export type KindOperations = CoversEveryKind<{
+  group: 'createGroup' | 'deleteGroup';
+  user: 'createUser';
+  'service-principal': 'createServicePrincipal';
+  'workspace-assignment': 'assignWorkspace' | 'unassignWorkspace';
+  membership: 'patchMembers';
+  entitlements: 'patchEntitlements';
+  catalog: 'createCatalog' | 'updateCatalog' | 'deleteCatalog';
+  'catalog-bindings': 'updateBindings';
+  'catalog-isolation': 'setCatalogIsolation';
+  schema: 'createSchema' | 'updateSchema' | 'deleteSchema';
+  'external-location': 'createExternalLocation' | 'updateExternalLocation' | 'deleteExternalLocation';
+  grants: 'updateGrants';
+  warehouse: 'createWarehouse' | 'editWarehouse' | 'deleteWarehouse';
+  'cluster-policy': 'createClusterPolicy' | 'editClusterPolicy' | 'deleteClusterPolicy';
+  notebook: 'importNotebook' | 'deleteNotebook';
+  permissions: 'setPermissions';
+}>;
+type CoversEveryKind<T extends { [K in ActionKind]: OperationType }> = T;
+/** Operation types no kind lists: must stay `never`. */
+export type OperationsWithoutKind = Exclude<OperationType, KindOperations[ActionKind]>;
+export const everyOperationHasAKind: [OperationsWithoutKind] extends [never] ? true : OperationsWithoutKind = true;
 
 /** For a switch over a closed union: a case left out is a compile error, and at run time a loud one. */
 export function unhandled(value: never, what: string): never {
@@ -236,7 +212,7 @@ export const ACTION_KINDS: readonly ActionKind[] = [
 ];
 
 export interface Action {
-  /** Unique and stable within a plan: `<kind>:<target>`. */
+  /** Unique and stable within a plan: `<kind>:<target>` (domain/action-key.ts builds it). */
   id: string;
   kind: ActionKind;
   change: Change;
@@ -248,8 +224,14 @@ export interface Action {
   after: Readable | null;
   /** Extra lines for the plan output, e.g. `+ jane.doe@acmecorp.com`. */
   details: string[];
-  /** Ids of actions (in the same plan) that must succeed first. */
+  /** Ids of actions (in the same plan) that must succeed first; each runs in an earlier wave (plan/dependency-guard.ts). */
   dependsOn: string[];
+  /**
+   * The wave it runs in (lower first; one wave's actions run concurrently),
+   * set when the action is built (domain/action-key.ts), never derived
+   * from its kind afterwards.
+   */
+  wave: number;
   status: ActionStatus;
   /** Why an action is waiting or only reported. */
   reason?: string;

@@ -23,7 +23,7 @@ const OLD_GROUP: OwnedObject = { kind: 'group', name: 'customer-acme-old', custo
 const DECLARED_KEYS = ['catalog||customer_acme', 'group||customer-acme-analysts', 'schema||customer_acme.sales'];
 
 function action(change: Action['change'], op: Operation, status: ActionStatus = 'pending'): Action {
-  return { id: `${change}:${JSON.stringify(op)}`, kind: 'group', change, customer: 'acme', target: '', before: null, after: null, details: [], dependsOn: [], status, op };
+  return { id: `${change}:${JSON.stringify(op)}`, kind: 'group', change, customer: 'acme', target: '', before: null, after: null, details: [], dependsOn: [], wave: 0, status, op };
 }
 const createAnalysts = (status?: ActionStatus) => action('create', { type: 'createGroup', displayName: 'customer-acme-analysts' }, status);
 const deleteOld = (status?: ActionStatus) => action('delete', { type: 'deleteGroup', id: '7', displayName: 'customer-acme-old' }, status);

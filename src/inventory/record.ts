@@ -15,10 +15,14 @@
  * - everything else stays as it was: a failed or held delete is retried on
  *   the next pass, an object that could not be observed stays owned.
  */
-import type { ActionResult } from '../apply/executor.js';
+import type { ActionResult } from '../domain/apply-report.js';
 import type { DesiredState } from '../domain/desired.js';
-import { declaredObjects, normaliseInventory, ownedKey, type Inventory, type OwnedObject } from '../domain/inventory.js';
-import { unhandled, type Action, type Operation, type Plan } from '../domain/plan.js';
+import { normaliseInventory, ownedKey, type Inventory, type OwnedObject } from '../domain/inventory.js';
+import type { Action, Plan } from '../domain/plan.js';
+import { declaredObjects, ownedTarget } from '../kinds/registry.js';
+
+/** Each operation's own rule says what it creates or deletes (src/kinds). */
+export { ownedTarget };
 
 /** `now` stamps what is recorded for the first time. */
 export function nextInventory(previous: Inventory, desired: DesiredState, plan: Plan, results: readonly ActionResult[], now: Date): Inventory {
@@ -53,52 +57,4 @@ export function nextInventory(previous: Inventory, desired: DesiredState, plan: 
     objects.push(object);
   }
   return normaliseInventory(objects);
-}
-
-/** The owned object an operation creates or deletes, if any. */
-export function ownedTarget(op: Operation): Pick<OwnedObject, 'kind' | 'name' | 'workspace'> | undefined {
-  switch (op.type) {
-    case 'createGroup':
-    case 'deleteGroup':
-      return { kind: 'group', name: op.displayName };
-    case 'createCatalog':
-    case 'deleteCatalog':
-      return { kind: 'catalog', name: op.name, workspace: op.via };
-    case 'createSchema':
-      return { kind: 'schema', name: `${op.catalog}.${op.name}`, workspace: op.via };
-    case 'deleteSchema':
-      return { kind: 'schema', name: op.fullName, workspace: op.via };
-    case 'createExternalLocation':
-    case 'deleteExternalLocation':
-      return { kind: 'external-location', name: op.name, workspace: op.via };
-    case 'createWarehouse':
-      return { kind: 'warehouse', name: op.spec.name, workspace: op.workspace };
-    case 'deleteWarehouse':
-      return { kind: 'warehouse', name: op.name, workspace: op.workspace };
-    case 'createClusterPolicy':
-    case 'deleteClusterPolicy':
-      return { kind: 'cluster-policy', name: op.name, workspace: op.workspace };
-    case 'importNotebook':
-    case 'deleteNotebook':
-      return { kind: 'notebook', name: op.path, workspace: op.workspace };
-    // Principals are never owned (the account user outlives every roster); the rest change an owned object, never make one.
-    case 'createUser':
-    case 'createServicePrincipal':
-    case 'assignWorkspace':
-    case 'unassignWorkspace':
-    case 'patchMembers':
-    case 'patchEntitlements':
-    case 'updateCatalog':
-    case 'setCatalogIsolation':
-    case 'updateSchema':
-    case 'updateBindings':
-    case 'updateExternalLocation':
-    case 'updateGrants':
-    case 'editWarehouse':
-    case 'editClusterPolicy':
-    case 'setPermissions':
-      return undefined;
-    default:
-      return unhandled(op, 'operation');
-  }
 }

@@ -4,7 +4,8 @@
  * whether they exist). Pure: (desired, inventory) -> ObserveScope.
  */
 import { homeWorkspace, type DesiredState } from '../domain/desired.js';
-import { leavingObjects, ownedNames, type Inventory, type OwnedKind, type OwnedObject } from '../domain/inventory.js';
+import { ownedNames, type Inventory, type OwnedKind, type OwnedObject } from '../domain/inventory.js';
+import { leavingObjects } from '../kinds/registry.js';
 import type { WorkspaceRef } from './databricks.js';
 import type { ObserveScope } from './observe.js';
 import type { UnityCatalogScope } from './observe-unity-catalog.js';

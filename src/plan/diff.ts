@@ -5,10 +5,12 @@
 import { confirmToken } from '../domain/confirm-token.js';
 import { protectedGroupPatterns, type DesiredState, type OffboardedCustomer } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
-import { EMPTY_INVENTORY, leavingObjects, type Inventory } from '../domain/inventory.js';
+import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
+import { leavingObjects } from '../kinds/registry.js';
 import type { Action, ActionKind, Offboarding, Plan, PlanSummary } from '../domain/plan.js';
 import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
 import { guardMembershipLoss } from './membership-guard.js';
+import { assertDependenciesRunEarlier } from './dependency-guard.js';
 import { compareActions } from './order.js';
 import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
@@ -98,6 +100,7 @@ function guardedDiff(desired: DesiredState, live: LiveState, options: DiffOption
   }
   const actions = observe(groupDeletesAfterAccess(guarded.actions), options.observeKinds).sort(compareActions);
   assertNoProtectedTargets(actions, protectedGroupPatterns(desired));
+  assertDependenciesRunEarlier(actions);
   return {
     actions,
     summary: summarize(actions),

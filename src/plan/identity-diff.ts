@@ -6,6 +6,7 @@ import { protectedGroupPatterns, type DesiredGroup, type DesiredPrincipal, type 
 import { isProtectedGroup, servicePrincipalKey, sortedSet, userKey } from '../domain/identity.js';
 import type { Entitlement } from '../domain/identity.js';
 import type { LiveGroup, LiveState, LiveWorkspace } from '../domain/live.js';
+import { actionId, buildAction, inWorkspace } from '../domain/action-key.js';
 import type { Action, PrincipalHandle } from '../domain/plan.js';
 import { isDefined } from './values.js';
 
@@ -44,20 +45,21 @@ export function diffIdentity(desired: DesiredState, live: LiveState, options: Id
     if (liveGroup) handle.id = liveGroup.id;
     let groupCreate: string | undefined;
     if (!liveGroup) {
-      groupCreate = `group:${group.displayName}`;
-      actions.push({
-        id: groupCreate,
-        kind: 'group',
-        change: 'create',
-        customer: group.customer,
-        target: group.displayName,
-        before: null,
-        after: { displayName: group.displayName, persona: `${group.customer}/${group.persona}`, label: group.label },
-        details: [],
-        dependsOn: [],
-        status: 'pending',
-        op: { type: 'createGroup', displayName: group.displayName },
-      });
+      groupCreate = actionId('group', group.displayName);
+      actions.push(
+        buildAction({
+          kind: 'group',
+          change: 'create',
+          customer: group.customer,
+          target: group.displayName,
+          before: null,
+          after: { displayName: group.displayName, persona: `${group.customer}/${group.persona}`, label: group.label },
+          details: [],
+          dependsOn: [],
+          status: 'pending',
+          op: { type: 'createGroup', displayName: group.displayName },
+        }),
+      );
     }
 
     const assignmentIds = diffAssignments(group, liveGroup, handle, groupCreate, desired, liveWorkspaces, actions);
@@ -115,22 +117,23 @@ function resolvePrincipals(
         handle.id = liveUser.id;
         resolved.liveId = liveUser.id;
       } else {
-        const id = `user:${userName}`;
+        const id = actionId('user', userName);
         const waiting = options.principals === 'external';
-        actions.push({
-          id,
-          kind: 'user',
-          change: 'create',
-          customer,
-          target: userName,
-          before: null,
-          after: { userName, displayName: principal.displayName ?? null, customers: principal.customers },
-          details: [],
-          dependsOn: [],
-          status: waiting ? 'waiting' : 'pending',
-          ...(waiting ? { reason: 'not in the account yet: waiting for the identity provider to provision it' } : {}),
-          op: { type: 'createUser', userName, ...(principal.displayName ? { displayName: principal.displayName } : {}) },
-        });
+        actions.push(
+          buildAction({
+            kind: 'user',
+            change: 'create',
+            customer,
+            target: userName,
+            before: null,
+            after: { userName, displayName: principal.displayName ?? null, customers: principal.customers },
+            details: [],
+            dependsOn: [],
+            status: waiting ? 'waiting' : 'pending',
+            ...(waiting ? { reason: 'not in the account yet: waiting for the identity provider to provision it' } : {}),
+            op: { type: 'createUser', userName, ...(principal.displayName ? { displayName: principal.displayName } : {}) },
+          }),
+        );
         resolved.waiting = waiting;
         if (!waiting) resolved.createdBy = id;
       }
@@ -148,26 +151,27 @@ function resolvePrincipals(
         handle.id = liveSp.id;
         resolved.liveId = liveSp.id;
       } else {
-        const id = `service-principal:${displayName}`;
+        const id = actionId('service-principal', displayName);
         const waiting = options.principals === 'external';
-        actions.push({
-          id,
-          kind: 'service-principal',
-          change: 'create',
-          customer,
-          target: displayName,
-          before: null,
-          after: { displayName, applicationId: principal.applicationId ?? null, customers: principal.customers },
-          details: [],
-          dependsOn: [],
-          status: waiting ? 'waiting' : 'pending',
-          ...(waiting ? { reason: 'not in the account yet: waiting for the identity provider to provision it' } : {}),
-          op: {
-            type: 'createServicePrincipal',
-            displayName,
-            ...(principal.applicationId ? { applicationId: principal.applicationId } : {}),
-          },
-        });
+        actions.push(
+          buildAction({
+            kind: 'service-principal',
+            change: 'create',
+            customer,
+            target: displayName,
+            before: null,
+            after: { displayName, applicationId: principal.applicationId ?? null, customers: principal.customers },
+            details: [],
+            dependsOn: [],
+            status: waiting ? 'waiting' : 'pending',
+            ...(waiting ? { reason: 'not in the account yet: waiting for the identity provider to provision it' } : {}),
+            op: {
+              type: 'createServicePrincipal',
+              displayName,
+              ...(principal.applicationId ? { applicationId: principal.applicationId } : {}),
+            },
+          }),
+        );
         resolved.waiting = waiting;
         if (!waiting) resolved.createdBy = id;
       }
@@ -192,39 +196,45 @@ function diffAssignments(
     const liveWorkspace = liveWorkspaces.get(workspace.name);
     const assignment = liveGroup ? liveWorkspace?.assignments.find((a) => a.principalId === liveGroup.id) : undefined;
     const wanted = group.workspaces.includes(workspace.name);
-    const target = `${group.displayName} @ ${workspace.name}`;
-    const id = `workspace-assignment:${target}`;
+    const target = inWorkspace(group.displayName, workspace.name);
+    const id = actionId('workspace-assignment', target);
     const livePermissions = sortedSet(assignment?.permissions ?? []);
-    const base = { id, kind: 'workspace-assignment' as const, customer: group.customer, target, details: [], status: 'pending' as const };
+    const base = { kind: 'workspace-assignment' as const, customer: group.customer, target, details: [], status: 'pending' as const };
     if (wanted && !assignment) {
       ids.set(workspace.name, id);
-      actions.push({
-        ...base,
-        change: 'create',
-        before: null,
-        after: { permissions: ASSIGNMENT_PERMISSIONS },
-        dependsOn: [groupCreate].filter(isDefined),
-        op: { type: 'assignWorkspace', workspace: workspace.name, workspaceId: workspace.workspaceId, principal: handle, permissions: ASSIGNMENT_PERMISSIONS },
-      });
+      actions.push(
+        buildAction({
+          ...base,
+          change: 'create',
+          before: null,
+          after: { permissions: ASSIGNMENT_PERMISSIONS },
+          dependsOn: [groupCreate].filter(isDefined),
+          op: { type: 'assignWorkspace', workspace: workspace.name, workspaceId: workspace.workspaceId, principal: handle, permissions: ASSIGNMENT_PERMISSIONS },
+        }),
+      );
     } else if (wanted && !sameSet(livePermissions, ASSIGNMENT_PERMISSIONS)) {
       ids.set(workspace.name, id);
-      actions.push({
-        ...base,
-        change: 'update',
-        before: { permissions: livePermissions },
-        after: { permissions: ASSIGNMENT_PERMISSIONS },
-        dependsOn: [],
-        op: { type: 'assignWorkspace', workspace: workspace.name, workspaceId: workspace.workspaceId, principal: handle, permissions: ASSIGNMENT_PERMISSIONS },
-      });
+      actions.push(
+        buildAction({
+          ...base,
+          change: 'update',
+          before: { permissions: livePermissions },
+          after: { permissions: ASSIGNMENT_PERMISSIONS },
+          dependsOn: [],
+          op: { type: 'assignWorkspace', workspace: workspace.name, workspaceId: workspace.workspaceId, principal: handle, permissions: ASSIGNMENT_PERMISSIONS },
+        }),
+      );
     } else if (!wanted && assignment) {
-      actions.push({
-        ...base,
-        change: 'delete',
-        before: { permissions: livePermissions },
-        after: null,
-        dependsOn: [],
-        op: { type: 'unassignWorkspace', workspace: workspace.name, workspaceId: workspace.workspaceId, principal: handle },
-      });
+      actions.push(
+        buildAction({
+          ...base,
+          change: 'delete',
+          before: { permissions: livePermissions },
+          after: null,
+          dependsOn: [],
+          op: { type: 'unassignWorkspace', workspace: workspace.name, workspaceId: workspace.workspaceId, principal: handle },
+        }),
+      );
     }
   }
   return ids;
@@ -268,30 +278,31 @@ function diffMembership(
 
   // A group from the identity provider keeps its membership there unless the Customer claims it.
   const ownedByIdp = liveGroup?.externalId !== undefined && !group.membershipExplicit;
-  const id = `membership:${group.displayName}`;
+  const id = actionId('membership', group.displayName);
   const liveNames = [...liveMembers].map((m) => memberNames.get(m)?.name ?? m).sort();
   const desiredNames = sortedSet([
     ...liveNames.filter((name) => !remove.some((r) => principalName(r) === name)),
     ...add.map(principalName),
   ]);
-  actions.push({
-    id,
-    kind: 'membership',
-    change: 'update',
-    customer: group.customer,
-    target: group.displayName,
-    before: { members: liveNames },
-    after: { members: desiredNames },
-    details: [
-      ...add.map((p) => `+ ${principalName(p)}`).sort(),
-      ...remove.map((p) => `- ${principalName(p)}`).sort(),
-      ...waiting.map((name) => `  ${name} (waiting for the identity provider)`),
-    ],
-    dependsOn: sortedSet(dependsOn),
-    status: ownedByIdp ? 'reported' : 'pending',
-    ...(ownedByIdp ? { reason: 'membership of a group from the identity provider belongs to it (set membership: authoritative to claim it)' } : {}),
-    op: { type: 'patchMembers', group: handle as PrincipalHandle & { type: 'group' }, add, remove },
-  });
+  actions.push(
+    buildAction({
+      kind: 'membership',
+      change: 'update',
+      customer: group.customer,
+      target: group.displayName,
+      before: { members: liveNames },
+      after: { members: desiredNames },
+      details: [
+        ...add.map((p) => `+ ${principalName(p)}`).sort(),
+        ...remove.map((p) => `- ${principalName(p)}`).sort(),
+        ...waiting.map((name) => `  ${name} (waiting for the identity provider)`),
+      ],
+      dependsOn: sortedSet(dependsOn),
+      status: ownedByIdp ? 'reported' : 'pending',
+      ...(ownedByIdp ? { reason: 'membership of a group from the identity provider belongs to it (set membership: authoritative to claim it)' } : {}),
+      op: { type: 'patchMembers', group: handle as PrincipalHandle & { type: 'group' }, add, remove },
+    }),
+  );
   return ownedByIdp ? undefined : id;
 }
 
@@ -311,20 +322,21 @@ function pushEntitlements(
   const remove = liveSet.filter((e) => !(wantedSet as string[]).includes(e));
   if (add.length === 0 && remove.length === 0) return;
   const workspaceId = desired.workspaces.find((w) => w.name === workspace)?.workspaceId ?? '';
-  const target = `${principalName(handle)} @ ${workspace}`;
-  actions.push({
-    id: `entitlements:${target}`,
-    kind: 'entitlements',
-    change: 'update',
-    customer,
-    target,
-    before: { entitlements: liveSet },
-    after: { entitlements: wantedSet },
-    details: [...add.map((e) => `+ ${e}`), ...remove.map((e) => `- ${e}`)],
-    dependsOn: sortedSet(dependsOn),
-    status: 'pending',
-    op: { type: 'patchEntitlements', workspace, workspaceId, principal: handle, add, remove },
-  });
+  const target = inWorkspace(principalName(handle), workspace);
+  actions.push(
+    buildAction({
+      kind: 'entitlements',
+      change: 'update',
+      customer,
+      target,
+      before: { entitlements: liveSet },
+      after: { entitlements: wantedSet },
+      details: [...add.map((e) => `+ ${e}`), ...remove.map((e) => `- ${e}`)],
+      dependsOn: sortedSet(dependsOn),
+      status: 'pending',
+      op: { type: 'patchEntitlements', workspace, workspaceId, principal: handle, add, remove },
+    }),
+  );
 }
 
 /** Every live principal by id, for naming members in the plan. */

@@ -24,6 +24,7 @@ function membership(members: number, change: { add?: PrincipalHandle[]; remove?:
     after: { members: [] },
     details: [...add.map((p) => `+ ${p.type === 'user' ? p.userName : ''}`), ...remove.map((p) => `- ${p.type === 'user' ? p.userName : ''}`)],
     dependsOn: [],
+    wave: 0,
     status: 'pending',
     op: { type: 'patchMembers', group: { type: 'group', displayName: GROUP, id: 'g1' }, add, remove },
   };

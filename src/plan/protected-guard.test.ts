@@ -8,7 +8,7 @@ const group = (displayName: string) => ({ type: 'group' as const, displayName })
 const user = { type: 'user' as const, userName: 'ana@example.com' };
 
 function action(op: Operation): Action {
-  return { id: `x:${op.type}`, kind: 'group', change: 'update', customer: 'acme', target: '', before: null, after: null, details: [], dependsOn: [], status: 'pending', op };
+  return { id: `x:${op.type}`, kind: 'group', change: 'update', customer: 'acme', target: '', before: null, after: null, details: [], dependsOn: [], wave: 0, status: 'pending', op };
 }
 
 describe('groupsTouched', () => {

@@ -17,6 +17,7 @@ function schemaDelete(n: number): Action {
     after: null,
     details: [],
     dependsOn: [],
+    wave: 0,
     status: 'pending',
     op: { type: 'deleteSchema', via: 'prod', fullName },
   };

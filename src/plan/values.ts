@@ -14,3 +14,12 @@ export function compare(a: string, b: string): number {
 export function pick(readable: Readable, keys: readonly string[]): Readable {
   return Object.fromEntries(Object.entries(readable).filter(([key]) => keys.includes(key)));
 }
+
+/** Unity Catalog names compare case-insensitively (the service stores them lower-cased). */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -19,6 +19,7 @@ import { isProtectedGroup } from '../domain/identity.js';
 import type { LiveAclEntry, LiveWorkspaceAssets, LiveState } from '../domain/live.js';
 import { ownedNames, type Inventory } from '../domain/inventory.js';
 import { notebookHash } from '../domain/notebook.js';
+import { actionId, buildAction, inWorkspace } from '../domain/action-key.js';
 import type { Action, AssetRef, Readable, WarehouseSpec } from '../domain/plan.js';
 import { compare, pick } from './values.js';
 
@@ -71,12 +72,13 @@ function diffWarehouse(context: Context, warehouse: DesiredWarehouse): void {
     tags: warehouse.tags,
   };
   const wanted: Readable = readableWarehouse(spec);
-  const id = `warehouse:${warehouse.name} @ ${workspace}`;
-  const base = { id, kind: 'warehouse' as const, customer: context.customer.name, target: `${warehouse.name} @ ${workspace}`, status: 'pending' as const };
+  const target = inWorkspace(warehouse.name, workspace);
+  const id = actionId('warehouse', target);
+  const base = { kind: 'warehouse' as const, customer: context.customer.name, target, status: 'pending' as const };
   let createdBy: string | undefined;
   if (!live) {
     createdBy = id;
-    context.actions.push({ ...base, change: 'create', before: null, after: wanted, details: [], dependsOn: [], op: { type: 'createWarehouse', workspace, spec } });
+    context.actions.push(buildAction({ ...base, change: 'create', before: null, after: wanted, details: [], dependsOn: [], op: { type: 'createWarehouse', workspace, spec } }));
   } else {
     const current = readableWarehouse({
       name: live.name,
@@ -89,16 +91,18 @@ function diffWarehouse(context: Context, warehouse: DesiredWarehouse): void {
     });
     const changed = Object.keys(wanted).filter((key) => JSON.stringify(wanted[key]) !== JSON.stringify(current[key]));
     if (changed.length > 0) {
-      context.actions.push({
-        ...base,
-        change: 'update',
-        before: pick(current, changed),
-        after: pick(wanted, changed),
-        details: changed.includes('tags') ? tagDetails(live.tags, spec.tags) : [],
-        dependsOn: [],
-        // One edit with the whole desired object: the API treats edit as a replacement.
-        op: { type: 'editWarehouse', workspace, id: live.id, spec },
-      });
+      context.actions.push(
+        buildAction({
+          ...base,
+          change: 'update',
+          before: pick(current, changed),
+          after: pick(wanted, changed),
+          details: changed.includes('tags') ? tagDetails(live.tags, spec.tags) : [],
+          dependsOn: [],
+          // One edit with the whole desired object: the API treats edit as a replacement.
+          op: { type: 'editWarehouse', workspace, id: live.id, spec },
+        }),
+      );
     }
   }
   const object: AssetRef = { type: 'warehouse', name: warehouse.name, ...(live ? { id: live.id } : {}) };
@@ -108,32 +112,37 @@ function diffWarehouse(context: Context, warehouse: DesiredWarehouse): void {
 function diffClusterPolicy(context: Context, policy: DesiredClusterPolicy): void {
   const { workspace } = context;
   const live = context.assets.clusterPolicies.find((p) => p.name === policy.name);
-  const id = `cluster-policy:${policy.name} @ ${workspace}`;
-  const base = { id, kind: 'cluster-policy' as const, customer: context.customer.name, target: `${policy.name} @ ${workspace}`, status: 'pending' as const };
+  const target = inWorkspace(policy.name, workspace);
+  const id = actionId('cluster-policy', target);
+  const base = { kind: 'cluster-policy' as const, customer: context.customer.name, target, status: 'pending' as const };
   let createdBy: string | undefined;
   if (!live) {
     createdBy = id;
-    context.actions.push({
-      ...base,
-      change: 'create',
-      before: null,
-      after: { attributes: Object.keys(policy.definition) },
-      details: Object.entries(policy.definition).map(([path, rule]) => `+ ${path}: ${canonicalJson(rule)}`),
-      dependsOn: [],
-      op: { type: 'createClusterPolicy', workspace, name: policy.name, definition: policy.definition },
-    });
+    context.actions.push(
+      buildAction({
+        ...base,
+        change: 'create',
+        before: null,
+        after: { attributes: Object.keys(policy.definition) },
+        details: Object.entries(policy.definition).map(([path, rule]) => `+ ${path}: ${canonicalJson(rule)}`),
+        dependsOn: [],
+        op: { type: 'createClusterPolicy', workspace, name: policy.name, definition: policy.definition },
+      }),
+    );
   } else {
     const details = definitionDetails(live.definition, policy.definition);
     if (details.length > 0) {
-      context.actions.push({
-        ...base,
-        change: 'update',
-        before: { attributes: Object.keys(live.definition).sort() },
-        after: { attributes: Object.keys(policy.definition) },
-        details,
-        dependsOn: [],
-        op: { type: 'editClusterPolicy', workspace, id: live.id, name: policy.name, definition: policy.definition },
-      });
+      context.actions.push(
+        buildAction({
+          ...base,
+          change: 'update',
+          before: { attributes: Object.keys(live.definition).sort() },
+          after: { attributes: Object.keys(policy.definition) },
+          details,
+          dependsOn: [],
+          op: { type: 'editClusterPolicy', workspace, id: live.id, name: policy.name, definition: policy.definition },
+        }),
+      );
     }
   }
   const object: AssetRef = { type: 'cluster-policy', name: policy.name, ...(live ? { id: live.id } : {}) };
@@ -144,7 +153,8 @@ function diffNotebook(context: Context, notebook: DesiredNotebook): void {
   const { workspace } = context;
   const live = context.assets.notebooks.find((n) => n.path === notebook.path);
   const hash = notebookHash(notebook.content, notebook.language);
-  const id = `notebook:${notebook.path} @ ${workspace}`;
+  const target = inWorkspace(notebook.path, workspace);
+  const id = actionId('notebook', target);
   const stale = live !== undefined && (live.contentHash !== hash || (live.language !== undefined && live.language !== notebook.language));
   // A folder or file at the path is not the notebook: its import must succeed before any permission is set, and on the notebook.
   const notebookLive = live?.occupiedBy === undefined ? live : undefined;
@@ -152,21 +162,22 @@ function diffNotebook(context: Context, notebook: DesiredNotebook): void {
   if (!live || stale) {
     createdBy = notebookLive ? undefined : id;
     const occupied = live?.occupiedBy;
-    context.actions.push({
-      id,
-      kind: 'notebook',
-      change: notebookLive ? 'update' : 'create',
-      customer: context.customer.name,
-      target: `${notebook.path} @ ${workspace}`,
-      before: notebookLive ? { language: notebookLive.language ?? null, sha256: notebookLive.contentHash.slice(0, 12) } : null,
-      after: { source: notebook.sourceFile, language: notebook.language, sha256: hash.slice(0, 12) },
-      details: [],
-      dependsOn: [],
-      // Whoever put a folder or file there owns it: it is reported, never overwritten.
-      status: occupied ? 'reported' : 'pending',
-      ...(occupied ? { reason: `the path holds a ${occupied.toLowerCase()} onboarder did not make; move it, or choose another path` } : {}),
-      op: { type: 'importNotebook', workspace, path: notebook.path, language: notebook.language, content: notebook.content },
-    });
+    context.actions.push(
+      buildAction({
+        kind: 'notebook',
+        change: notebookLive ? 'update' : 'create',
+        customer: context.customer.name,
+        target,
+        before: notebookLive ? { language: notebookLive.language ?? null, sha256: notebookLive.contentHash.slice(0, 12) } : null,
+        after: { source: notebook.sourceFile, language: notebook.language, sha256: hash.slice(0, 12) },
+        details: [],
+        dependsOn: [],
+        // Whoever put a folder or file there owns it: it is reported, never overwritten.
+        status: occupied ? 'reported' : 'pending',
+        ...(occupied ? { reason: `the path holds a ${occupied.toLowerCase()} onboarder did not make; move it, or choose another path` } : {}),
+        op: { type: 'importNotebook', workspace, path: notebook.path, language: notebook.language, content: notebook.content },
+      }),
+    );
   }
   const object: AssetRef = { type: 'notebook', path: notebook.path, ...(notebookLive ? { id: notebookLive.objectId } : {}) };
   // A re-import keeps the object (and its permissions); only a create must come first.
@@ -207,30 +218,31 @@ function diffPermissions(
   const dependsOn = new Set<string>(createdBy ? [createdBy] : []);
   for (const { group } of desired.values()) {
     // The group must exist and be assigned to the workspace before an ACL can name it.
-    for (const id of [`group:${group}`, `workspace-assignment:${group} @ ${context.workspace}`]) {
+    for (const id of [actionId('group', group), actionId('workspace-assignment', inWorkspace(group, context.workspace))]) {
       if (context.options.identityActionIds.has(id)) dependsOn.add(id);
     }
   }
   const readable = (entries: Iterable<[string, string]>): Readable => Object.fromEntries([...entries].sort(([a], [b]) => compare(a, b)));
-  context.actions.push({
-    id: `permissions:${label}`,
-    kind: 'permissions',
-    change: 'update',
-    customer: context.customer.name,
-    target: label,
-    before: readable([...current.values()].map((h) => [h.name, h.levels.sort().join(', ')])),
-    after: readable([...desired.values()].map((d) => [d.group, d.level])),
-    details: details.sort((a, b) => compare(a.slice(2), b.slice(2))),
-    dependsOn: [...dependsOn].sort(),
-    status: 'pending',
-    op: {
-      type: 'setPermissions',
-      workspace: context.workspace,
-      object,
-      managed: context.managed.names,
-      entries: [...desired.values()].sort((a, b) => compare(a.group, b.group)),
-    },
-  });
+  context.actions.push(
+    buildAction({
+      kind: 'permissions',
+      change: 'update',
+      customer: context.customer.name,
+      target: label,
+      before: readable([...current.values()].map((h) => [h.name, h.levels.sort().join(', ')])),
+      after: readable([...desired.values()].map((d) => [d.group, d.level])),
+      details: details.sort((a, b) => compare(a.slice(2), b.slice(2))),
+      dependsOn: [...dependsOn].sort(),
+      status: 'pending',
+      op: {
+        type: 'setPermissions',
+        workspace: context.workspace,
+        object,
+        managed: context.managed.names,
+        entries: [...desired.values()].sort((a, b) => compare(a.group, b.group)),
+      },
+    }),
+  );
 }
 
 function readableWarehouse(spec: WarehouseSpec): Readable {

@@ -8,6 +8,7 @@ function action(id: string, customer: string | null, status: ActionStatus = 'pen
   return {
     id,
     kind: 'membership',
+    wave: 0,
     change: 'update',
     customer,
     target: id,

@@ -59,6 +59,7 @@ function action(kind: ActionKind, change: Change, customer: string | null, targe
     after: null,
     details: [],
     dependsOn: [],
+    wave: 0,
     status,
     op: { type: 'createGroup', displayName: target },
   };

@@ -15,6 +15,7 @@ function action(customer: string | null, kind: Action['kind'] = 'notebook'): Act
     after: null,
     details: [],
     dependsOn: [],
+    wave: 0,
     status: 'pending',
     op: { type: 'deleteNotebook', workspace: 'prod', path: '/x' },
   };

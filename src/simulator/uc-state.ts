@@ -10,69 +10,19 @@
  * the seeded controller service principal (the only caller the simulator
  * authenticates), so it owns what it creates, by application id.
  */
-import { GrantStore, principalNotFound, type PermissionsChange, type PrivilegeAssignment } from './uc-grants.js';
+import { type PermissionsChange, type PrivilegeAssignment } from './uc-grants.js';
 import type { SecurableType } from './uc-privileges.js';
-import type { SimulatorState } from './state.js';
 import { SimulatorStateError } from './state-error.js';
-import { BindingStore } from './uc-bindings.js';
-import type {
-  BindableType,
-  CatalogPatch,
-  ExternalLocationPatch,
-  SchemaPatch,
-  UcAudit,
-  UcBinding,
-  UcCatalog,
-  UcExternalLocation,
-  UcSchema,
-  UcStorageCredential,
-  UnityCatalogOptions,
-} from './uc-types.js';
+import { UcLocationState } from './uc-locations.js';
+import { checkName, conflict, fullName, key, notFound, setText, sortByName } from './uc-state-core.js';
+import type { BindableType, CatalogPatch, SchemaPatch, UcBinding, UcCatalog, UcSchema } from './uc-types.js';
 
-type Identity = Pick<SimulatorState, 'controller' | 'findUser' | 'findGroup' | 'servicePrincipals' | 'workspace'>;
+export { ACCOUNT_USERS, METASTORE_ID } from './uc-state-core.js';
 
-export const METASTORE_ID = '3e7a5704-0000-4000-8000-00000000c0de';
-/** Built-in account-wide group UC accepts as a principal. */
-export const ACCOUNT_USERS = 'account users';
-
-const CLOUD_URL = /^(s3|s3a|gs|abfss|r2):\/\/[^/\s]+(\/\S*)?$/i;
-
-export class UnityCatalogState {
-  readonly metastoreId = METASTORE_ID;
-  private readonly now: () => number;
-  private readonly propagationMs: () => number;
-  private nextId = 1;
+/** Catalogs, schemas, grants and bindings; credentials and locations in UcLocationState, what all share in UcStateCore. */
+export class UnityCatalogState extends UcLocationState {
   private readonly catalogMap = new Map<string, UcCatalog>();
   private readonly schemaMap = new Map<string, UcSchema>();
-  private readonly credentialMap = new Map<string, UcStorageCredential>();
-  private readonly locationMap = new Map<string, UcExternalLocation>();
-  private readonly grantStore = new GrantStore();
-  private readonly bindingStore = new BindingStore();
-
-  constructor(
-    private readonly identity: Identity,
-    options: UnityCatalogOptions,
-  ) {
-    this.now = options.now;
-    this.propagationMs = options.principalPropagationMs;
-    for (const name of options.storageCredentials) this.addStorageCredential(name);
-  }
-
-  // ---- principals --------------------------------------------------------------
-
-  /** Account-level names only (workspace `users`/`admins` are not); undefined while still propagating. */
-  resolvePrincipal(name: string): string | undefined {
-    if (name.toLowerCase() === ACCOUNT_USERS) return ACCOUNT_USERS;
-    const wanted = name.toLowerCase();
-    const principal =
-      this.identity.findUser(name) ??
-      this.identity.findGroup(name) ??
-      this.identity.servicePrincipals.find((sp) => sp.applicationId.toLowerCase() === wanted);
-    // The seeded controller predates the simulator, so it has always propagated.
-    const fresh = principal !== undefined && principal.id !== this.identity.controller.id && this.now() - principal.createdAt < this.propagationMs();
-    if (!principal || fresh) return undefined;
-    return principal.kind === 'user' ? principal.userName : principal.kind === 'group' ? principal.displayName : principal.applicationId;
-  }
 
   // ---- catalogs ----------------------------------------------------------------
 
@@ -184,104 +134,6 @@ export class UnityCatalogState {
     this.grantStore.drop(key('schema', fullName(schema)));
   }
 
-  // ---- storage credentials (read-only over the API) ---------------------------------
-
-  get storageCredentials(): UcStorageCredential[] {
-    return sortByName([...this.credentialMap.values()]);
-  }
-  storageCredential(name: string): UcStorageCredential | undefined {
-    return this.credentialMap.get(name.toLowerCase());
-  }
-  addStorageCredential(name: string, options: { comment?: string; readOnly?: boolean } = {}): UcStorageCredential {
-    const lower = checkName('storage credential', name);
-    if (this.credentialMap.has(lower)) throw conflict('STORAGE_CREDENTIAL', `Storage credential '${lower}' already exists`);
-    const credential: UcStorageCredential = {
-      id: this.allocateId(),
-      name: lower,
-      owner: this.caller,
-      readOnly: options.readOnly ?? false,
-      isolationMode: 'ISOLATION_MODE_OPEN',
-      roleArn: `arn:aws:iam::123456789012:role/${lower}`,
-      ...this.audit(),
-    };
-    setText(credential, 'comment', options.comment);
-    this.credentialMap.set(lower, credential);
-    return credential;
-  }
-  /** Refused while an external location uses it, unless forced (then the locations keep a dangling name). */
-  deleteStorageCredential(name: string, options: { force?: boolean } = {}): void {
-    const credential = this.requireCredential(name);
-    const user = this.externalLocations.find((location) => location.credentialName === credential.name);
-    if (user && !options.force) {
-      throw new SimulatorStateError('INVALID', `Storage credential '${credential.name}' is used by external location '${user.name}'.`, 'INVALID_STATE');
-    }
-    this.credentialMap.delete(credential.name);
-    this.grantStore.drop(key('storage_credential', credential.name));
-    this.bindingStore.drop(key('storage_credential', credential.name));
-  }
-
-  // ---- external locations --------------------------------------------------------------
-
-  get externalLocations(): UcExternalLocation[] {
-    return sortByName([...this.locationMap.values()]);
-  }
-  externalLocation(name: string): UcExternalLocation | undefined {
-    return this.locationMap.get(name.toLowerCase());
-  }
-
-  createExternalLocation(input: { name: string; url: string; credentialName: string; comment?: string; readOnly?: boolean }): UcExternalLocation {
-    const name = checkName('external location', input.name);
-    if (this.locationMap.has(name)) throw conflict('EXTERNAL_LOCATION', `External location '${name}' already exists`);
-    const url = this.checkUrl(input.url, undefined);
-    const credential = this.requireCredential(input.credentialName);
-    const location: UcExternalLocation = {
-      id: this.allocateId(),
-      name,
-      url,
-      credentialName: credential.name,
-      owner: this.caller,
-      readOnly: input.readOnly ?? false,
-      isolationMode: 'ISOLATION_MODE_OPEN',
-      ...this.audit(),
-    };
-    setText(location, 'comment', input.comment);
-    this.locationMap.set(name, location);
-    return location;
-  }
-
-  updateExternalLocation(name: string, patch: ExternalLocationPatch): UcExternalLocation {
-    const location = this.requireLocation(name);
-    const owner = patch.owner === undefined ? undefined : this.requirePrincipal(patch.owner);
-    const url = patch.url === undefined ? undefined : this.checkUrl(patch.url, location.name);
-    const credential = patch.credentialName === undefined ? undefined : this.requireCredential(patch.credentialName);
-    if (patch.newName !== undefined) {
-      const newName = checkName('external location', patch.newName);
-      if (newName !== location.name) {
-        if (this.locationMap.has(newName)) throw conflict('EXTERNAL_LOCATION', `External location '${newName}' already exists`);
-        this.locationMap.delete(location.name);
-        this.grantStore.rename(key('external_location', location.name), key('external_location', newName));
-        this.bindingStore.rename(key('external_location', location.name), key('external_location', newName));
-        location.name = newName;
-        this.locationMap.set(newName, location);
-      }
-    }
-    if (url !== undefined) location.url = url;
-    if (credential !== undefined) location.credentialName = credential.name;
-    if (owner !== undefined) location.owner = owner;
-    setText(location, 'comment', patch.comment);
-    if (patch.readOnly !== undefined) location.readOnly = patch.readOnly;
-    if (patch.isolationMode !== undefined) location.isolationMode = patch.isolationMode;
-    return this.touch(location);
-  }
-
-  /** Dependent tables are not modelled, so `force` changes nothing. */
-  deleteExternalLocation(name: string): void {
-    const location = this.requireLocation(name);
-    this.locationMap.delete(location.name);
-    this.grantStore.drop(key('external_location', location.name));
-    this.bindingStore.drop(key('external_location', location.name));
-  }
-
   // ---- grants --------------------------------------------------------------------------
 
   grants(type: SecurableType, securableFullName: string): PrivilegeAssignment[] {
@@ -361,27 +213,6 @@ export class UnityCatalogState {
 
   // ---- internals -----------------------------------------------------------------------
 
-  private get caller(): string {
-    return this.identity.controller.applicationId;
-  }
-  private audit(): UcAudit {
-    const at = this.now();
-    return { createdAt: at, createdBy: this.caller, updatedAt: at, updatedBy: this.caller };
-  }
-  private touch<T extends UcAudit>(record: T): T {
-    record.updatedAt = this.now();
-    record.updatedBy = this.caller;
-    return record;
-  }
-  /** Deterministic UUIDs keep runs reproducible. */
-  private allocateId(): string {
-    return `0c000000-0000-4000-8000-${(this.nextId++).toString(16).padStart(12, '0')}`;
-  }
-  private requirePrincipal(name: string): string {
-    const resolved = this.resolvePrincipal(name);
-    if (resolved === undefined) throw principalNotFound(name);
-    return resolved;
-  }
   private requireCatalog(name: string): UcCatalog {
     const catalog = this.catalog(name);
     if (!catalog) throw notFound('CATALOG', `Catalog '${name.toLowerCase()}' does not exist.`);
@@ -397,16 +228,6 @@ export class UnityCatalogState {
     if (!schema) throw notFound('SCHEMA', `Schema '${fullSchemaName.toLowerCase()}' does not exist.`);
     return schema;
   }
-  private requireCredential(name: string): UcStorageCredential {
-    const credential = this.storageCredential(name);
-    if (!credential) throw notFound('STORAGE_CREDENTIAL', `Storage Credential '${name.toLowerCase()}' does not exist.`);
-    return credential;
-  }
-  private requireLocation(name: string): UcExternalLocation {
-    const location = this.externalLocation(name);
-    if (!location) throw notFound('EXTERNAL_LOCATION', `External Location '${name.toLowerCase()}' does not exist.`);
-    return location;
-  }
   private renameCatalog(catalog: UcCatalog, newName: string): void {
     const oldName = catalog.name;
     for (const schema of this.schemas(oldName)) {
@@ -421,64 +242,4 @@ export class UnityCatalogState {
     this.grantStore.rename(key('schema', oldName), key('schema', newName), true);
     this.bindingStore.rename(key('catalog', oldName), key('catalog', newName));
   }
-  /**
-   * Cloud URLs only, stored without trailing slashes. Two locations may not
-   * overlap: equal URLs, or one a path prefix of the other, are refused.
-   */
-  private checkUrl(raw: string, self: string | undefined): string {
-    if (!CLOUD_URL.test(raw)) {
-      throw new SimulatorStateError('INVALID', `Invalid url '${raw}': expected a cloud storage URL such as s3://bucket/path.`, 'INVALID_PARAMETER_VALUE');
-    }
-    const url = raw.replace(/\/+$/, '');
-    const clash = this.externalLocations.find(
-      (other) => other.name !== self && (other.url === url || other.url.startsWith(`${url}/`) || url.startsWith(`${other.url}/`)),
-    );
-    if (clash) {
-      throw new SimulatorStateError(
-        'INVALID',
-        `Input path url '${url}' overlaps with an existing external location '${clash.name}' (url '${clash.url}').`,
-        'INVALID_PARAMETER_VALUE',
-      );
-    }
-    return url;
-  }
-}
-
-function key(type: SecurableType, name: string): string {
-  return `${type}/${name.toLowerCase()}`;
-}
-function fullName(schema: UcSchema): string {
-  return `${schema.catalogName}.${schema.name}`;
-}
-function sortByName<T extends { name: string }>(records: T[], by: (record: T) => string = (record) => record.name): T[] {
-  return records.sort((a, b) => (by(a) < by(b) ? -1 : by(a) > by(b) ? 1 : 0));
-}
-function setText(record: { comment?: string }, field: 'comment', value: string | undefined): void {
-  if (value === undefined) return;
-  if (value === '') delete record[field];
-  else record[field] = value;
-}
-/**
- * UC names may not contain dots, spaces, slashes or control characters, and
- * "cannot exceed 255 characters" (docs.databricks.com data-governance/
- * unity-catalog/requirements, "Securable object naming requirements").
- */
-const MAX_NAME_CHARACTERS = 255;
-function checkName(kind: string, name: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (name === '' || /[.\s/\u0000-\u001f\u007f]/.test(name)) {
-    throw new SimulatorStateError('INVALID', `Invalid ${kind} name '${name}'.`, 'INVALID_PARAMETER_VALUE');
-  }
-  const length = [...name].length;
-  if (length > MAX_NAME_CHARACTERS) {
-    const message = `Invalid ${kind} name: ${length} characters, the maximum is ${MAX_NAME_CHARACTERS}.`;
-    throw new SimulatorStateError('INVALID', message, 'INVALID_PARAMETER_VALUE');
-  }
-  return name.toLowerCase();
-}
-function notFound(prefix: string, message: string): SimulatorStateError {
-  return new SimulatorStateError('NOT_FOUND', message, `${prefix}_DOES_NOT_EXIST`);
-}
-function conflict(prefix: string, message: string): SimulatorStateError {
-  return new SimulatorStateError('CONFLICT', message, `${prefix}_ALREADY_EXISTS`);
 }

@@ -11,8 +11,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDesiredState } from '../../src/desired/load.js';
-import { declaredObjects, ownedKey, type Inventory, type OwnedObject } from '../../src/domain/inventory.js';
+import { ownedKey, type Inventory, type OwnedObject } from '../../src/domain/inventory.js';
 import { parseInventory } from '../../src/inventory/document.js';
+import { declaredObjects } from '../../src/kinds/registry.js';
 import { RELEASE_AFTER_MS } from '../../src/plan/prune.js';
 import type { RecordedRequest, SimulatorState } from '../../src/simulator/index.js';
 import { dropAcmeScientistsAndAssets } from '../support/example-edits.js';

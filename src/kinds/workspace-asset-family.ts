@@ -1,0 +1,40 @@
+/** What the workspace asset kinds (warehouses, cluster policies, notebooks) share. */
+import type { DesiredCustomer, DesiredState } from '../domain/desired.js';
+import type { OwnedObject } from '../domain/inventory.js';
+import type { LiveState, LiveWorkspaceAssets } from '../domain/live.js';
+import type { AssetRef, Operation } from '../domain/plan.js';
+import { inWorkspace } from '../domain/action-key.js';
+import { createOrAdopt } from './adopt.js';
+import type { PruneDecision } from './contract.js';
+import type { WorkspaceAssetSession } from './workspace-asset-session.js';
+
+/** A customer declares an asset once and gets one in each of its workspaces. */
+export function declaredPerWorkspace(desired: DesiredState, assets: (customer: DesiredCustomer) => Pick<OwnedObject, 'kind' | 'name'>[]): OwnedObject[] {
+  return desired.customers.flatMap((customer) =>
+    customer.workspaces.flatMap((workspace) => assets(customer).map((asset) => ({ ...asset, customer: customer.name, workspace }))),
+  );
+}
+
+/** A workspace's assets as observed; empty when none was read there. */
+export function liveAssets(live: LiveState, workspace: string): LiveWorkspaceAssets {
+  return live.assets[workspace] ?? { warehouses: [], clusterPolicies: [], notebooks: [] };
+}
+
+/** The delete of an asset found by name in its workspace (names compare case-insensitively there), or its absence. */
+export function pruneNamedAsset<T extends { id: string; name: string }>(
+  object: OwnedObject,
+  assets: (workspace: LiveWorkspaceAssets) => readonly T[],
+  live: LiveState,
+  deleteOp: (asset: T, workspace: string) => Operation,
+): PruneDecision {
+  const workspace = object.workspace ?? '';
+  const asset = assets(liveAssets(live, workspace)).find((a) => a.name.toLowerCase() === object.name.toLowerCase());
+  if (!asset) return { outcome: 'absent' };
+  return { outcome: 'delete', target: inWorkspace(asset.name, workspace), before: { id: asset.id }, op: deleteOp(asset, workspace) };
+}
+
+/** Creates an asset, or adopts one of the same name (a retry after a lost answer), and remembers its id for the permissions that follow. */
+export async function createNamedAsset(session: WorkspaceAssetSession, workspace: string, ref: AssetRef, create: () => Promise<string>): Promise<void> {
+  const { value: id } = await createOrAdopt(create, () => session.lookUp(workspace, ref));
+  session.created(workspace, ref, id);
+}

@@ -13,13 +13,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DesiredStateError, formatIssue } from '../domain/errors.js';
-import { ACTION_KINDS } from '../domain/plan.js';
+import { formatIssue } from '../domain/errors.js';
+import { ACTION_KINDS, unhandled } from '../domain/plan.js';
 import { summarize, type DiffOptions } from '../plan/diff.js';
 import { customerOf, passOutcomeLine } from '../report/drift.js';
 import type { Metrics } from '../report/metrics.js';
 import type { ControllerStatus } from '../report/status.js';
 import { createSyncMemory } from './sync-memory.js';
+import { outcomeOfError, outcomeOfResult, type PassOutcome } from './pass-outcome.js';
 import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
 import type { LoadOptions } from '../desired/load.js';
 import { formatDuration, PassStoppedError, settlesWithin, startPassSignal, type PassSignal } from './pass-signal.js';
@@ -181,7 +182,7 @@ export function createController(options: ControllerOptions): Controller {
     const reason = `pass ${pass.id} was abandoned: still running ${formatDuration(watchdogMarginMs)} after its deadline (--pass-timeout ${formatDuration(passTimeoutMs)}) although it was aborted`;
     wedged = { since: new Date(now()), reason };
     log.error({ reconcileId: pass.id, startedAt: pass.startedAt }, reason);
-    // Should the pass ever end, applyPass counts it again; an abandoned pass is rare enough for that to be fine.
+    // Should the pass ever end, its outcome is ignored (ignoreAbandoned): it is counted here, once.
     options.metrics.recordReconcile('error', (now() - pass.startedAt.getTime()) / 1000);
     lastReconcile = { id: pass.id, revision: current?.id ?? null, startedAt: pass.startedAt, finishedAt: new Date(now()), result: 'error', summary: summarize([]), failed: 0, error: reason };
     fail(OBSERVE_ITEM);
@@ -246,9 +247,78 @@ export function createController(options: ControllerOptions): Controller {
     return false;
   }
 
+  /** What the pass left behind, for the status page and the metrics (customers' sync, drift, the log's outcome line). */
+  const recordPassEnd = (result: PassResult, passLog: Logger) => {
+    ready = true;
+    sync.passEnded({ declared: current?.state.customers.map((c) => c.name) ?? [], drift: result.drift, backoffUntil: backoffDueDates(), at: new Date(now()) });
+    publishSync();
+    const line = passOutcomeLine(result.drift);
+    passLog.info(line.fields, line.message);
+  };
+
+  /** What the last pass planned and held, for the status page. */
+  const planFields = (result: PassResult) => {
+    const block = result.plan.pruneBlocked;
+    const membershipHeld = result.plan.membershipRemovalsBlocked;
+    return {
+      summary: result.plan.summary,
+      failed: result.report?.failed ?? 0,
+      ...(block ? { deletionsBlocked: block.reason } : {}),
+      ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
+      ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken } : {}),
+    };
+  };
+
+  /** The one switch from a pass's outcome to backoff, status, metrics and the log. */
+  const settle = (outcome: PassOutcome, pass: RunningPass, passLog: Logger) => {
+    wedged = undefined;
+    const finishedAt = new Date(now());
+    const seconds = (finishedAt.getTime() - pass.startedAt.getTime()) / 1000;
+    const base = { id: pass.id, revision: current?.id ?? null, startedAt: pass.startedAt, finishedAt };
+    const nothing = { summary: summarize([]), failed: 0 };
+    switch (outcome.type) {
+      case 'done': {
+        const { result, failedItems } = outcome;
+        for (const item of failedItems) fail(item);
+        // An item whose actions all went through (or that had nothing to do) is healthy again.
+        for (const item of [...backoff.keys()]) if (!failedItems.includes(item) && due(item)) backoff.delete(item);
+        if (failedItems.length > 0) passLog.warn({ backingOff: failedItems }, 'failed items back off');
+        recordPassEnd(result, passLog);
+        const ended = failedItems.length > 0 ? 'error' : 'success';
+        options.metrics.recordReconcile(ended, seconds);
+        lastReconcile = { ...base, result: ended, ...planFields(result) };
+        return;
+      }
+      case 'retry':
+        // All of it again, with backoff: the observe item holds the next pass back a little.
+        fail(OBSERVE_ITEM);
+        if (outcome.result) recordPassEnd(outcome.result, passLog);
+        passLog.error({ err: outcome.reason }, 'reconcile failed');
+        options.metrics.recordReconcile('error', seconds);
+        lastReconcile = { ...base, result: 'error', ...(outcome.result ? planFields(outcome.result) : nothing), error: outcome.reason };
+        return;
+      case 'terminal':
+        // No backoff retries: the same pass would fail the same way. The next revision or resync tries again.
+        passLog.error({ err: outcome.reason }, 'reconcile failed: not retried until the next revision or resync');
+        options.metrics.recordReconcile('error', seconds);
+        lastReconcile = { ...base, result: 'error', ...nothing, error: outcome.reason };
+        return;
+      case 'rejected': {
+        const errors = outcome.issues.map(formatIssue);
+        rejected = { id: current?.id ?? 'unknown', at: finishedAt, errors };
+        passLog.error({ err: errors.join('; ') }, 'plan rejected: nothing applied');
+        options.metrics.recordReconcile('rejected', seconds);
+        lastReconcile = { ...base, result: 'rejected', ...nothing, error: errors.join('\n') };
+        return;
+      }
+      default:
+        return unhandled(outcome, 'pass outcome');
+    }
+  };
+
   async function runPass(reasons: ReadonlySet<string>, pass: RunningPass): Promise<void> {
     const reason = [...reasons].join(', ');
-    const { id: reconcileId, startedAt } = pass;
+    const reconcileId = pass.id;
     let passLog = log.child({ reconcileId });
     const ignoreAbandoned = () => {
       if (pass.abandoned) passLog.warn('the abandoned pass ended after all; its outcome is ignored');
@@ -273,61 +343,22 @@ export function createController(options: ControllerOptions): Controller {
       };
       const leader = isLeader();
       passLog.info({ reason, leader }, 'reconcile started');
-      let result: PassResult;
-      if (!leader) {
-        // A follower observes and reports drift; only the leader writes.
-        result = await planPass(current.state, deps, { unapplied: 'this replica is a follower: only the leader applies' });
-      } else {
-        result = await applyPass(current.state, deps, {
-          select: (action) => due(itemOf(action)),
-          holdReason: () => (stopping ? 'shutting down' : isLeader() ? undefined : 'leadership lost'),
-          revision: current.id,
-        });
+      let outcome: PassOutcome;
+      try {
+        const result = leader
+          ? await applyPass(current.state, deps, {
+              select: (action) => due(itemOf(action)),
+              holdReason: () => (stopping ? 'shutting down' : isLeader() ? undefined : 'leadership lost'),
+              revision: current.id,
+            })
+          : // A follower observes and reports drift; only the leader writes.
+            await planPass(current.state, deps, { unapplied: 'this replica is a follower: only the leader applies' });
+        outcome = outcomeOfResult(result, itemOf);
+      } catch (error) {
+        outcome = outcomeOfError(error, pass.signal.stoppedBecause());
       }
       if (ignoreAbandoned()) return;
-      ready = true;
-      wedged = undefined;
-      const report = result.report;
-      const failedItems = new Set((report?.results ?? []).filter((r) => r.outcome === 'failed').map((r) => itemOf(r.action)));
-      for (const item of failedItems) fail(item);
-      // An item whose actions all went through (or that had nothing to do) is healthy again.
-      for (const item of [...backoff.keys()]) if (!failedItems.has(item) && due(item)) backoff.delete(item);
-      if (failedItems.size > 0) passLog.warn({ backingOff: [...failedItems].sort() }, 'failed items back off');
-      const membershipHeld = result.plan.membershipRemovalsBlocked;
-      // Cut short (its deadline, or a shutdown's grace): come back with backoff, like a pass that could not read.
-      if (result.stopped) fail(OBSERVE_ITEM);
-      sync.passEnded({ declared: current.state.customers.map((c) => c.name), drift: result.drift, backoffUntil: backoffDueDates(), at: new Date(now()) });
-      publishSync();
-      const outcome = passOutcomeLine(result.drift);
-      passLog.info(outcome.fields, outcome.message);
-      const block = result.plan.pruneBlocked;
-      lastReconcile = {
-        id: reconcileId,
-        revision: current.id,
-        startedAt,
-        finishedAt: new Date(now()),
-        result: (report?.failed ?? 0) > 0 || result.stopped ? 'error' : 'success',
-        summary: result.plan.summary,
-        failed: report?.failed ?? 0,
-        ...(result.stopped ? { error: result.stopped } : {}),
-        ...(block ? { deletionsBlocked: block.reason } : {}),
-        ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
-        ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken } : {}),
-      };
-    } catch (error) {
-      if (ignoreAbandoned()) return;
-      wedged = undefined;
-      // A pass cut short fails with the cancelled request's error; why it was cut short is the news.
-      const message = pass.signal.stoppedBecause() ?? (error instanceof Error ? error.message : String(error));
-      const rejectedPlan = error instanceof DesiredStateError;
-      if (rejectedPlan) {
-        rejected = { id: current?.id ?? 'unknown', at: new Date(now()), errors: error.issues.map(formatIssue) };
-      } else {
-        // Live state could not be read (API down, throttled beyond retries): try again with backoff.
-        fail(OBSERVE_ITEM);
-      }
-      passLog.error({ err: message }, rejectedPlan ? 'plan rejected: nothing applied' : 'reconcile failed');
-      lastReconcile = { id: reconcileId, revision: current?.id ?? null, startedAt, finishedAt: new Date(now()), result: rejectedPlan ? 'rejected' : 'error', summary: summarize([]), failed: 0, error: message };
+      settle(outcome, pass, passLog);
     } finally {
       // Every pass is a full reconcile, so the next resync is an interval after the last pass, whatever
       // triggered it (a resync folded into a queued pass must not end the resync chain). An abandoned

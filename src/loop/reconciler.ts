@@ -131,48 +131,41 @@ export interface ApplyOptions {
 
 export async function applyPass(desired: DesiredState, deps: ReconcileDeps, options: ApplyOptions = {}): Promise<PassResult> {
   const clock = deps.clock ?? (() => performance.now() / 1000);
-  const started = clock();
-  try {
-    return await underSignal(deps, async () => {
-      const { plan, live, inventory } = await observeAndPlan(desired, deps);
-      // A confirmation that no longer matches: the operator reviewed something else, so nothing at all is written.
-      if (plan.confirmation && !plan.confirmation.confirmed) throw new ConfirmationMismatchError(plan, plan.confirmation.token, plan.confirmation.reason);
-      const select = options.select;
-      const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
-      const report = await executePlan(runnable, deps.live.runner(desired, live), {
-        logger: deps.logger,
-        clock,
-        ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
-        ...(options.holdReason ? { holdReason: options.holdReason } : {}),
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-      deps.metrics?.recordFailures(plan, report.results);
-      const drift = passDrift(plan, report);
-      deps.metrics?.recordPlan(plan, drift);
-      const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
-      if (deps.signal?.aborted) {
-        // Its write would be cancelled too; what is declared and exists is recorded again by the next pass.
-        const stopped = abortReasonText(deps.signal);
-        deps.metrics?.recordReconcile('error', clock() - started);
-        deps.logger.error({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped, reason: stopped }, 'reconcile stopped: the inventory was not written');
-        return { plan, live, inventory, report, drift, stopped };
-      }
-      // Always offered: the store writes only when it differs from what is stored (which a failed write left behind).
-      if (deps.inventory) {
-        try {
-          await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});
-        } catch (error) {
-          throw new InventoryWriteError(error);
-        }
-      }
-      deps.metrics?.recordReconcile(report.failed === 0 ? 'success' : 'error', clock() - started);
-      deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
-      return { plan, live, inventory: next, report, drift };
+  // The pass's outcome (and so onboarder_reconcile_total) is the caller's to judge: the controller's settle().
+  return underSignal(deps, async () => {
+    const { plan, live, inventory } = await observeAndPlan(desired, deps);
+    // A confirmation that no longer matches: the operator reviewed something else, so nothing at all is written.
+    if (plan.confirmation && !plan.confirmation.confirmed) throw new ConfirmationMismatchError(plan, plan.confirmation.token, plan.confirmation.reason);
+    const select = options.select;
+    const runnable = select ? { ...plan, actions: plan.actions.filter((a) => a.status !== 'pending' || select(a)) } : plan;
+    const report = await executePlan(runnable, deps.live.runner(desired, live), {
+      logger: deps.logger,
+      clock,
+      ...(deps.metrics ? { onResult: (r) => deps.metrics?.recordAction(r) } : {}),
+      ...(options.holdReason ? { holdReason: options.holdReason } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
     });
-  } catch (error) {
-    deps.metrics?.recordReconcile(error instanceof DesiredStateError ? 'rejected' : 'error', clock() - started);
-    throw error;
-  }
+    deps.metrics?.recordFailures(plan, report.results);
+    const drift = passDrift(plan, report);
+    deps.metrics?.recordPlan(plan, drift);
+    const next = nextInventory(inventory, desired, plan, report.results, new Date((deps.now ?? Date.now)()));
+    if (deps.signal?.aborted) {
+      // Its write would be cancelled too; what is declared and exists is recorded again by the next pass.
+      const stopped = abortReasonText(deps.signal);
+      deps.logger.error({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped, reason: stopped }, 'reconcile stopped: the inventory was not written');
+      return { plan, live, inventory, report, drift, stopped };
+    }
+    // Always offered: the store writes only when it differs from what is stored (which a failed write left behind).
+    if (deps.inventory) {
+      try {
+        await deps.inventory.save(desired, next, options.revision ? { revision: options.revision } : {});
+      } catch (error) {
+        throw new InventoryWriteError(error);
+      }
+    }
+    deps.logger.info({ succeeded: report.succeeded, failed: report.failed, skipped: report.skipped }, 'reconcile finished');
+    return { plan, live, inventory: next, report, drift };
+  });
 }
 
 /**

@@ -18,7 +18,8 @@ import { ACTION_KINDS, unhandled } from '../domain/plan.js';
 import { summarize, type DiffOptions } from '../plan/diff.js';
 import { customerOf, passOutcomeLine } from '../report/drift.js';
 import type { Metrics } from '../report/metrics.js';
-import type { ControllerStatus } from '../report/status.js';
+import { lastReconcileFields, type ControllerStatus } from '../report/status.js';
+import { createBackoffs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { createSyncMemory } from './sync-memory.js';
 import { outcomeOfError, outcomeOfResult, type PassOutcome } from './pass-outcome.js';
 import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
@@ -51,7 +52,7 @@ export interface ControllerOptions {
   leadership?: Leadership;
   /** This replica's identity (the Lease holderIdentity it uses), shown on its status page. */
   replica?: string;
-  backoff?: { baseMs: number; maxMs: number };
+  backoff?: BackoffPolicy;
   random?: () => number;
   now?: () => number;
   /** The deadline of one pass: past it the pass is aborted through its signal and reported as failed. Default 15 min. */
@@ -82,11 +83,6 @@ export interface Controller {
 /** Not an item of actions: a pass that could not read live state backs off under this key. */
 const OBSERVE_ITEM = '(observe)';
 
-interface Backoff {
-  failures: number;
-  dueAt: number;
-}
-
 interface RunningPass {
   id: string;
   startedAt: Date;
@@ -105,7 +101,6 @@ const ABORTED_PASS_WAIT_MS = 2_000;
 export function createController(options: ControllerOptions): Controller {
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const backoffPolicy = options.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 };
   const log = options.logger;
 
   let current: Extract<Revision, { ok: true }> | undefined;
@@ -117,7 +112,7 @@ export function createController(options: ControllerOptions): Controller {
   let revisionDirty = true;
   let stopping = false;
   let nextResyncAt: Date | null = null;
-  const backoff = new Map<string, Backoff>();
+  const backoff = createBackoffs(options.backoff ?? DEFAULT_BACKOFF, now, random);
 
   const passTimeoutMs = options.passTimeoutMs ?? 15 * 60_000;
   const watchdogMarginMs = options.watchdogMarginMs ?? 30_000;
@@ -130,10 +125,8 @@ export function createController(options: ControllerOptions): Controller {
   let watcher: RevisionWatcher | undefined;
 
   const isLeader = () => options.leadership?.isLeader() ?? true;
-  const itemOf = customerOf;
   const observeKinds = [...(options.diffOptions.observeKinds ?? [])].sort();
   const observeMode = ACTION_KINDS.every((kind) => options.diffOptions.observeKinds?.has(kind) ?? false);
-  const due = (item: string) => (backoff.get(item)?.dueAt ?? 0) <= now();
 
   const trigger = (reason: string | ReadonlySet<string>) => {
     if (stopping) return;
@@ -185,7 +178,7 @@ export function createController(options: ControllerOptions): Controller {
     // Should the pass ever end, its outcome is ignored (ignoreAbandoned): it is counted here, once.
     options.metrics.recordReconcile('error', (now() - pass.startedAt.getTime()) / 1000);
     lastReconcile = { id: pass.id, revision: current?.id ?? null, startedAt: pass.startedAt, finishedAt: new Date(now()), result: 'error', summary: summarize([]), failed: 0, error: reason };
-    fail(OBSERVE_ITEM);
+    backoff.fail(OBSERVE_ITEM);
     scheduleResync();
     scheduleRetry();
     runNext();
@@ -202,19 +195,10 @@ export function createController(options: ControllerOptions): Controller {
 
   const scheduleRetry = () => {
     clearTimeout(retryTimer);
-    const earliest = Math.min(...[...backoff.values()].map((b) => b.dueAt));
-    if (stopping || !Number.isFinite(earliest)) return;
+    const earliest = backoff.earliest();
+    if (stopping || earliest === undefined) return;
     retryTimer = setTimeout(() => trigger('backoff over'), Math.max(0, earliest - now()));
     retryTimer.unref();
-  };
-
-  /** When each customer (or `account`) in backoff is due again; the observe item is no customer's. */
-  const backoffDueDates = () => new Map([...backoff].filter(([item]) => item !== OBSERVE_ITEM).map(([item, b]) => [item, new Date(b.dueAt)]));
-
-  const fail = (item: string) => {
-    const failures = (backoff.get(item)?.failures ?? 0) + 1;
-    const delay = Math.min(backoffPolicy.maxMs, backoffPolicy.baseMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
-    backoff.set(item, { failures, dueAt: now() + delay });
   };
 
   /** The sync statuses as the metric shows them; decided after each pass and when a revision loads. */
@@ -250,23 +234,10 @@ export function createController(options: ControllerOptions): Controller {
   /** What the pass left behind, for the status page and the metrics (customers' sync, drift, the log's outcome line). */
   const recordPassEnd = (result: PassResult, passLog: Logger) => {
     ready = true;
-    sync.passEnded({ declared: current?.state.customers.map((c) => c.name) ?? [], drift: result.drift, backoffUntil: backoffDueDates(), at: new Date(now()) });
+    sync.passEnded({ declared: current?.state.customers.map((c) => c.name) ?? [], drift: result.drift, backoffUntil: backoff.dueDates(OBSERVE_ITEM), at: new Date(now()) });
     publishSync();
     const line = passOutcomeLine(result.drift);
     passLog.info(line.fields, line.message);
-  };
-
-  /** What the last pass planned and held, for the status page. */
-  const planFields = (result: PassResult) => {
-    const block = result.plan.pruneBlocked;
-    const membershipHeld = result.plan.membershipRemovalsBlocked;
-    return {
-      summary: result.plan.summary,
-      failed: result.report?.failed ?? 0,
-      ...(block ? { deletionsBlocked: block.reason } : {}),
-      ...(membershipHeld ? { membershipRemovalsBlocked: { removals: membershipHeld.removals, groups: membershipHeld.groups.map((g) => g.group), reason: membershipHeld.reason } } : {}),
-      ...(result.plan.confirmToken ? { confirmToken: result.plan.confirmToken } : {}),
-    };
   };
 
   /** The one switch from a pass's outcome to backoff, status, metrics and the log. */
@@ -279,23 +250,23 @@ export function createController(options: ControllerOptions): Controller {
     switch (outcome.type) {
       case 'done': {
         const { result, failedItems } = outcome;
-        for (const item of failedItems) fail(item);
+        for (const item of failedItems) backoff.fail(item);
         // An item whose actions all went through (or that had nothing to do) is healthy again.
-        for (const item of [...backoff.keys()]) if (!failedItems.includes(item) && due(item)) backoff.delete(item);
+        backoff.recovered(failedItems);
         if (failedItems.length > 0) passLog.warn({ backingOff: failedItems }, 'failed items back off');
         recordPassEnd(result, passLog);
         const ended = failedItems.length > 0 ? 'error' : 'success';
         options.metrics.recordReconcile(ended, seconds);
-        lastReconcile = { ...base, result: ended, ...planFields(result) };
+        lastReconcile = { ...base, result: ended, ...lastReconcileFields(result.plan, result.report?.failed ?? 0) };
         return;
       }
       case 'retry':
         // All of it again, with backoff: the observe item holds the next pass back a little.
-        fail(OBSERVE_ITEM);
+        backoff.fail(OBSERVE_ITEM);
         if (outcome.result) recordPassEnd(outcome.result, passLog);
         passLog.error({ err: outcome.reason }, 'reconcile failed');
         options.metrics.recordReconcile('error', seconds);
-        lastReconcile = { ...base, result: 'error', ...(outcome.result ? planFields(outcome.result) : nothing), error: outcome.reason };
+        lastReconcile = { ...base, result: 'error', ...(outcome.result ? lastReconcileFields(outcome.result.plan, outcome.result.report?.failed ?? 0) : nothing), error: outcome.reason };
         return;
       case 'terminal':
         // No backoff retries: the same pass would fail the same way. The next revision or resync tries again.
@@ -347,13 +318,13 @@ export function createController(options: ControllerOptions): Controller {
       try {
         const result = leader
           ? await applyPass(current.state, deps, {
-              select: (action) => due(itemOf(action)),
+              select: (action) => backoff.due(customerOf(action)),
               holdReason: () => (stopping ? 'shutting down' : isLeader() ? undefined : 'leadership lost'),
               revision: current.id,
             })
           : // A follower observes and reports drift; only the leader writes.
             await planPass(current.state, deps, { unapplied: 'this replica is a follower: only the leader applies' });
-        outcome = outcomeOfResult(result, itemOf);
+        outcome = outcomeOfResult(result, customerOf);
       } catch (error) {
         outcome = outcomeOfError(error, pass.signal.stoppedBecause());
       }

@@ -4,7 +4,7 @@
  * names, ids, counts, Readable before/after values (as `plan` prints them)
  * and located errors.
  */
-import type { PlanSummary } from '../domain/plan.js';
+import type { Plan, PlanSummary } from '../domain/plan.js';
 import type { DriftItem } from './drift.js';
 import type { CustomerSync } from './sync-status.js';
 
@@ -66,4 +66,17 @@ export interface LastReconcile {
  */
 export function confirmDeletionsHint(confirmToken: string): string {
   return `onboarder apply --confirm-deletions=${confirmToken}`;
+}
+
+/** What a pass planned and held, as its LastReconcile shows it: the summary, the failures, what the guards hold and the token to confirm it. */
+export function lastReconcileFields(plan: Plan, failed: number): Pick<LastReconcile, 'summary' | 'failed' | 'deletionsBlocked' | 'membershipRemovalsBlocked' | 'confirmToken'> {
+  const block = plan.pruneBlocked;
+  const held = plan.membershipRemovalsBlocked;
+  return {
+    summary: plan.summary,
+    failed,
+    ...(block ? { deletionsBlocked: block.reason } : {}),
+    ...(held ? { membershipRemovalsBlocked: { removals: held.removals, groups: held.groups.map((g) => g.group), reason: held.reason } } : {}),
+    ...(plan.confirmToken ? { confirmToken: plan.confirmToken } : {}),
+  };
 }

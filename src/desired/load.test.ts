@@ -187,7 +187,7 @@ describe('loading a folder', () => {
     const result = await loadDesiredState(root);
     expect(result).toEqual({
       ok: false,
-      issues: [{ file: root, line: 1, column: 1, path: '', message: 'no YAML documents found; an empty desired state is never applied' }],
+      issues: [{ file: root, line: 1, column: 1, path: '', code: 'NO_DOCUMENTS', message: 'no YAML documents found; an empty desired state is never applied' }],
     });
   });
 
@@ -195,7 +195,7 @@ describe('loading a folder', () => {
     const root = path.join(tmpdir(), 'onboarder-desired-does-not-exist');
     expect(await loadDesiredState(root)).toEqual({
       ok: false,
-      issues: [{ file: root, line: 1, column: 1, path: '', message: 'the desired-state folder does not exist' }],
+      issues: [{ file: root, line: 1, column: 1, path: '', code: 'FOLDER_MISSING', message: 'the desired-state folder does not exist' }],
     });
   });
 

@@ -53,7 +53,7 @@ describe('hostile YAML', () => {
     const result = parseYamlFiles(new Map([['bomb.yaml', bomb]]));
     expect(result.documents).toEqual([]);
     expect(result.issues).toEqual([
-      { file: 'bomb.yaml', line: 1, column: 1, path: '', message: 'YAML error: Excessive alias count indicates a resource exhaustion attack' },
+      { file: 'bomb.yaml', line: 1, column: 1, path: '', code: 'YAML_ALIAS', message: 'YAML error: Excessive alias count indicates a resource exhaustion attack' },
     ]);
   });
 
@@ -70,7 +70,7 @@ describe('hostile YAML', () => {
     const result = parseYamlFiles(new Map([['keys.yaml', 'spec:\n  list:\n    - { ok: 1, prototype: 2 }\n']]));
     expect(result.documents).toEqual([]);
     expect(result.issues).toEqual([
-      { file: 'keys.yaml', line: 3, column: 16, path: 'spec.list[0].prototype', message: 'key "prototype" is not allowed (it names a JavaScript object\'s internals)' },
+      { file: 'keys.yaml', line: 3, column: 16, path: 'spec.list[0].prototype', code: 'PROTOTYPE_KEY', message: 'key "prototype" is not allowed (it names a JavaScript object\'s internals)' },
     ]);
   });
 });

@@ -268,6 +268,10 @@ describe('Workspace hosts', () => {
     const result = loadDesiredStateFromFiles(withHost(host), '.', { trustedHosts });
     return result.ok ? [] : result.issues.map(formatIssue);
   };
+  const codesWith = (host: string) => {
+    const result = loadDesiredStateFromFiles(withHost(host), '.', { trustedHosts });
+    return result.ok ? [] : result.issues.map((issue) => issue.code);
+  };
 
   it('accepts a host among the trusted ones, and no host at all (DATABRICKS_HOST)', () => {
     expect(issuesWith('https://adb-1.7.azuredatabricks.net')).toEqual([]);
@@ -280,6 +284,8 @@ describe('Workspace hosts', () => {
       "workspaces/prod.yaml:6:9: spec.host: 127.0.0.1:18098 is not a trusted host: credentials go only to Databricks' own domains, " +
         'the hosts of DATABRICKS_HOST and DATABRICKS_ACCOUNT_HOST, and --allowed-hosts (ONBOARDER_ALLOWED_HOSTS), which the operator sets',
     ]);
+    expect(codesWith('https://evilcloud.databricks.com.attacker.net')).toEqual(['UNTRUSTED_HOST']);
+    expect(codesWith('http://adb-1.7.azuredatabricks.net')).toEqual(['UNTRUSTED_HOST']);
     expect(issuesWith('https://evilcloud.databricks.com.attacker.net')).toEqual([expect.stringMatching(/^workspaces\/prod\.yaml:6:9: spec\.host: evilcloud\.databricks\.com\.attacker\.net is not a trusted host/)]);
     expect(issuesWith('http://adb-1.7.azuredatabricks.net')).toEqual([expect.stringMatching(/^workspaces\/prod\.yaml:6:9: spec\.host: http:\/\/adb-1\.7\.azuredatabricks\.net is refused: use https/)]);
   });

@@ -5,7 +5,7 @@
  * the smallest revisions that break each rule; the rule tests beside the
  * loader keep checking the messages' content.
  */
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -144,6 +144,12 @@ describe('desired-state issue codes', () => {
     const issues = await CASES[code]();
     expect(issues.length).toBeGreaterThan(0);
     expect([...new Set(issues.map((issue) => issue.code))]).toEqual([code]);
+  });
+
+  it('are the ones docs/issue-codes.md lists, each once', async () => {
+    const page = await readFile(new URL('../docs/issue-codes.md', import.meta.url), 'utf8');
+    const documented = [...page.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
+    expect(documented).toEqual([...ISSUE_CODES]);
   });
 
   it('are UPPER_SNAKE and listed once', () => {

@@ -10,7 +10,7 @@ export const ISSUE_CODES = [
   'FOLDER_MISSING',
   /** The folder could not be listed, or a file in it could not be read (an I/O error, a file gone while read). */
   'FILE_UNREADABLE',
-  /** A YAML file is a FIFO, socket, device or folder named like one: never read, it could hang the read. */
+  /** A YAML file that is a FIFO, socket or device: never read, it could hang the read. */
   'NOT_A_REGULAR_FILE',
   /** A symbolic link inside the folder (a YAML file or a folder): never followed. */
   'SYMLINK',

@@ -23,7 +23,8 @@ export const COMMAND_SPECS: Readonly<Record<Command, CommandSpec>> = {
     description:
       'Loads DIR and checks every rule of the format, offline: each problem is reported as file:line:column.\n' +
       'Workspace hosts must be trusted (Databricks\' own domains, DATABRICKS_HOST, --allowed-hosts),\n' +
-      'so set the same --allowed-hosts in CI as in the deployment.\n' +
+      'so set the same --allowed-hosts in CI as in the deployment. With --json, the verdict as data:\n' +
+      'valid, and issues[] each with file, line, column, path, a stable code and the message.\n' +
       'Exit 0 valid, 1 invalid.',
   },
   plan: {

@@ -39,7 +39,7 @@ export const DEFAULT_INVENTORY_PATH = '/Users/{me}/.onboarder/inventory';
 
 /** Every flag, in the order help lists them. */
 export const FLAGS = {
-  json: switchFlag({ env: 'ONBOARDER_JSON', commands: ['plan'], help: 'print the plan as JSON (formatVersion, summary, actions[]) instead of text' }),
+  json: switchFlag({ env: 'ONBOARDER_JSON', commands: ['plan', 'validate'], help: 'print the result as JSON instead of text (a plan: formatVersion, summary, actions[]; invalid desired state: issues[] with their codes)' }),
   'detailed-exitcode': switchFlag({ env: 'ONBOARDER_DETAILED_EXITCODE', commands: ['plan'], help: 'exit 0 when there is nothing to change, 2 when there is, 1 on error' }),
   once: switchFlag({ env: 'ONBOARDER_ONCE', commands: ['demo'], help: 'converge the folder once, plan again to show nothing is left, and exit' }),
   simulator: valueFlag<string | undefined>({

@@ -16,7 +16,7 @@ import { formatDuration, PassStoppedError, startPassSignal, type PassSignal } fr
 import { applyPass, planPass, type ReconcileDeps } from './loop/reconciler.js';
 import { createLogger } from './report/logger.js';
 import { createMetrics, type BuildInfo } from './report/metrics.js';
-import { formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
+import { desiredStateToJson, formatApplyReport, formatPlan, planToJson } from './report/plan-text.js';
 import { runDemo } from './demo.js';
 import { describeError, type ErrorContext } from './describe-error.js';
 import { commandHelp, generalHelp } from './help.js';
@@ -78,6 +78,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         return await runDemo(config, io, logger, buildInfo());
     }
   } catch (error) {
+    // `plan --json` gives a rejected revision's issues as data too (with their codes); the text stays on stderr.
+    if (config.json && error instanceof DesiredStateError) io.stdout.write(JSON.stringify(desiredStateToJson(error.issues), null, 2) + '\n');
     // API errors are scrubbed already; an unexpected error's message or stack may not be.
     io.stderr.write(`onboarder: ${createScrubber(secrets)(describeError(error, context))}\n`);
     return 1;
@@ -91,10 +93,15 @@ async function validate(config: Config, io: Io): Promise<number> {
   // The same trusted hosts as plan and apply: a pull request naming a foreign host fails here first.
   const result = await loadDesiredState(config.dir, { trustedHosts: config.databricks.trustedHosts });
   if (!result.ok) {
+    if (config.json) io.stdout.write(JSON.stringify(desiredStateToJson(result.issues), null, 2) + '\n');
     io.stderr.write(new DesiredStateError(result.issues).message + '\n');
     return 1;
   }
   const { state } = result;
+  if (config.json) {
+    io.stdout.write(JSON.stringify({ ...desiredStateToJson([]), revision: `sha256:${result.contentHash.slice(0, 12)}` }, null, 2) + '\n');
+    return 0;
+  }
   io.stdout.write(
     `${config.dir} is valid: ${count(state.workspaces.length, 'workspace')}, ${count(state.customers.length, 'customer')}, ` +
       `${count(state.groups.length, 'persona group')}, ${count(state.principals.length, 'principal')} ` +

@@ -30,11 +30,11 @@ class NameRegistry {
       return;
     }
     const where = describeLocation(first.source);
-    const message =
+    this.issues.push(
       first.customer === claim.customer
-        ? `${what} "${name}" is declared twice in customer "${claim.customer}" (first at ${where})`
-        : `${what} "${name}" collides with customer "${first.customer}" (${where})`;
-    this.issues.push(issueAt(claim.source, message));
+        ? issueAt(claim.source, 'DUPLICATE_NAME', `${what} "${name}" is declared twice in customer "${claim.customer}" (first at ${where})`)
+        : issueAt(claim.source, 'NAME_COLLISION', `${what} "${name}" collides with customer "${first.customer}" (${where})`),
+    );
   }
 }
 
@@ -83,7 +83,7 @@ function checkPrincipalConsistency(index: DocumentIndex): DesiredStateIssue[] {
     }
     if (first.value !== value) {
       issues.push(
-        issueAt(source, `${label} has ${field} "${value}" here but "${first.value}" at ${describeLocation(first.source)}`),
+        issueAt(source, 'PRINCIPAL_CONFLICT', `${label} has ${field} "${value}" here but "${first.value}" at ${describeLocation(first.source)}`),
       );
     }
   };

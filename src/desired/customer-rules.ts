@@ -5,6 +5,7 @@
  * are merged in, notebook sources and their import size).
  */
 import { issueAt, type DesiredStateIssue } from '../domain/errors.js';
+import type { IssueCode } from '../domain/issue-codes.js';
 import { DEFAULT_PROTECTED_GROUPS, isProtectedGroup } from '../domain/identity.js';
 import { rejectedKey, type ValidDocument } from './documents.js';
 import { notebookSourcePath, type NotebookSources } from './notebook-source.js';
@@ -36,14 +37,15 @@ export function checkCustomer(
 ): DesiredStateIssue[] {
   const { spec, parsed } = customer;
   const issues: DesiredStateIssue[] = [];
-  const report = (at: DocumentPath, message: string, key = false) => issues.push(issueAtPath(parsed, at, message, key));
+  const report = (at: DocumentPath, code: IssueCode, message: string, key = false) =>
+    issues.push(issueAtPath(parsed, at, code, message, key));
   const personaNames = new Set(personas.map((persona) => persona.name));
   const unknownPersona = (name: string) =>
     `unknown persona "${name}" (customer "${customer.name}" declares: ${[...personaNames].join(', ') || 'none'})`;
 
   spec.workspaces.forEach((workspace, position) => {
     if (!index.workspaces.has(workspace) && !index.rejected.has(rejectedKey('Workspace', workspace))) {
-      report(['spec', 'workspaces', position], `unknown Workspace "${workspace}"`);
+      report(['spec', 'workspaces', position], 'DANGLING_REFERENCE', `unknown Workspace "${workspace}"`);
     }
   });
 
@@ -52,7 +54,7 @@ export function checkCustomer(
     const template = entry.template;
     const known = (name: string) => index.templates.has(name) || index.rejected.has(rejectedKey('PersonaTemplate', name));
     if (template !== undefined && !known(template)) {
-      report([...entryPath, 'template'], `unknown PersonaTemplate "${template}"`);
+      report([...entryPath, 'template'], 'DANGLING_REFERENCE', `unknown PersonaTemplate "${template}"`);
     }
     issues.push(...checkPersonaFields(parsed, entryPath, entry));
   }
@@ -67,7 +69,7 @@ export function checkCustomer(
       const message =
         `group "${persona.group}" of persona "${persona.name}" is a protected group (${protectedPatterns.join(', ')}): ` +
         'onboarder never sets its entitlements, grants or members';
-      issues.push(issueAt(persona.groupSource, message));
+      issues.push(issueAt(persona.groupSource, 'PROTECTED_GROUP', message));
     }
     issues.push(...checkPersonaGrants(customer, persona));
   }
@@ -76,7 +78,7 @@ export function checkCustomer(
   for (const workspace of Object.keys(catalog?.bindings ?? {})) {
     if (!spec.workspaces.includes(workspace)) {
       const message = `workspace "${workspace}" is not one of the customer's workspaces`;
-      report(['spec', 'catalog', 'bindings', workspace], message, true);
+      report(['spec', 'catalog', 'bindings', workspace], 'DANGLING_REFERENCE', message, true);
     }
   }
   // onboarder reaches an isolated catalog only through a workspace bound to it with write access.
@@ -87,7 +89,7 @@ export function checkCustomer(
     const message =
       'an ISOLATED catalog must be bound READ_WRITE to at least one of the customer\'s workspaces, ' +
       'or nobody (onboarder included) could change it';
-    report(['spec', 'catalog', catalog.bindings === undefined ? 'isolation' : 'bindings'], message);
+    report(['spec', 'catalog', catalog.bindings === undefined ? 'isolation' : 'bindings'], 'ISOLATION', message);
   }
   const schemaNames = (catalog?.schemas ?? []).map((schema) => schema.name);
   issues.push(...duplicateNames(parsed, ['spec', 'catalog', 'schemas'], schemaNames, 'schema'));
@@ -95,7 +97,7 @@ export function checkCustomer(
   (spec.externalLocations ?? []).forEach((location, position) => {
     for (const [persona, privileges] of Object.entries(location.grants ?? {})) {
       const grantPath = ['spec', 'externalLocations', position, 'grants', persona];
-      if (!personaNames.has(persona)) report(grantPath, unknownPersona(persona), true);
+      if (!personaNames.has(persona)) report(grantPath, 'DANGLING_REFERENCE', unknownPersona(persona), true);
       privileges.forEach((privilege, at) => {
         if (!isPrivilegeValidOn('external_location', privilege)) {
           issues.push(invalidPrivilege(parsed, [...grantPath, at], privilege, 'external_location'));
@@ -108,11 +110,11 @@ export function checkCustomer(
     const at = ['spec', 'warehouses', position];
     const minClusters = warehouse.minClusters ?? 1;
     if (warehouse.maxClusters !== undefined && warehouse.maxClusters < minClusters) {
-      report([...at, 'maxClusters'], `maxClusters (${warehouse.maxClusters}) must be at least minClusters (${minClusters})`);
+      report([...at, 'maxClusters'], 'INVALID_VALUE', `maxClusters (${warehouse.maxClusters}) must be at least minClusters (${minClusters})`);
     }
     const autoStop = warehouse.autoStopMins;
     if (autoStop !== undefined && autoStop > 0 && autoStop < 10) {
-      report([...at, 'autoStopMins'], `must be 0 (never stop) or at least 10, got ${autoStop}`);
+      report([...at, 'autoStopMins'], 'INVALID_VALUE', `must be 0 (never stop) or at least 10, got ${autoStop}`);
     }
     const own = Object.keys(warehouse.tags ?? {});
     issues.push(...checkTagCount(customer, `warehouse "${warehouse.name}"`, [...at, 'tags'], own, SQL_WAREHOUSE_TAGS));
@@ -130,22 +132,22 @@ export function checkCustomer(
     const source = notebookSourcePath(notebook.source);
     const content = 'path' in source ? notebookSources.texts.get(source.path) : undefined;
     const problem = 'path' in source ? notebookSources.problems.get(source.path) : undefined;
-    if ('error' in source) report([...at, 'source'], source.error);
-    else if (problem !== undefined) report([...at, 'source'], `notebook source "${source.path}" ${problem}`);
+    if ('error' in source) report([...at, 'source'], 'NOTEBOOK_SOURCE', source.error);
+    else if (problem !== undefined) report([...at, 'source'], 'NOTEBOOK_SOURCE', `notebook source "${source.path}" ${problem}`);
     else if (content === undefined) {
-      report([...at, 'source'], `notebook source "${source.path}" not found under the desired-state root`);
+      report([...at, 'source'], 'NOTEBOOK_SOURCE', `notebook source "${source.path}" not found under the desired-state root`);
     } else if (catalog === undefined && usesCatalog(content)) {
-      report([...at, 'source'], `"${source.path}" uses \${catalog} but customer "${customer.name}" declares no catalog`);
+      report([...at, 'source'], 'CATALOG_REQUIRED', `"${source.path}" uses \${catalog} but customer "${customer.name}" declares no catalog`);
     } else {
       // Measured on what import sends: the substituted source, UTF-8, base64-encoded.
       const importBytes = base64ImportBytes(substitute(content, placeholderValuesOf(customer)));
       if (importBytes > NOTEBOOK_IMPORT_BASE64_BYTES.max) {
         const limit = overLimitMessage(NOTEBOOK_IMPORT_BASE64_BYTES, importBytes, 'bytes');
-        report([...at, 'source'], `notebook source "${source.path}" is too large to import: its base64 encoding ${limit}`);
+        report([...at, 'source'], 'SERVICE_LIMIT', `notebook source "${source.path}" is too large to import: its base64 encoding ${limit}`);
       }
     }
     for (const persona of Object.keys(notebook.levels ?? {})) {
-      if (!personaNames.has(persona)) report([...at, 'levels', persona], unknownPersona(persona), true);
+      if (!personaNames.has(persona)) report([...at, 'levels', persona], 'DANGLING_REFERENCE', unknownPersona(persona), true);
     }
   });
   return issues;
@@ -166,7 +168,7 @@ function checkTagCount(
   const count = new Set([...Object.keys(customer.spec.tags ?? {}), ...ownKeys]).size;
   if (count <= limit.max) return [];
   const message = `${object} would carry its own and the customer's custom tags: ${overLimitMessage(limit, count, 'tags')}`;
-  return [issueAtPath(customer.parsed, ownKeys.length > 0 ? ownTagsPath : ['spec', 'tags'], message)];
+  return [issueAtPath(customer.parsed, ownKeys.length > 0 ? ownTagsPath : ['spec', 'tags'], 'SERVICE_LIMIT', message)];
 }
 
 /** Grants may only name the customer's own catalog, its declared schemas and its declared locations. */
@@ -183,12 +185,12 @@ function checkPersonaGrants(customer: ValidDocument<'Customer'>, persona: Resolv
     const message =
       `template "${template ?? ''}" grants on a catalog (${describeLocation(source)}) ` +
       `but customer "${customer.name}" declares no catalog`;
-    issues.push(issueAtPath(parsed, [...entryPath, 'template'], message));
+    issues.push(issueAtPath(parsed, [...entryPath, 'template'], 'CATALOG_REQUIRED', message));
   }
   if (!hasCatalog && usesCatalog(persona.label)) {
     const ownLabel = spec.personas?.[persona.name]?.displayName !== undefined;
     const message = `displayName uses \${catalog} but customer "${customer.name}" declares no catalog`;
-    issues.push(issueAtPath(parsed, [...entryPath, ownLabel ? 'displayName' : 'template'], message));
+    issues.push(issueAtPath(parsed, [...entryPath, ownLabel ? 'displayName' : 'template'], 'CATALOG_REQUIRED', message));
   }
   for (const grant of persona.grants) {
     if (hasCatalog || !fromTemplateOnCatalog(grant)) issues.push(...undeclaredSecurable(customer, persona, grant));
@@ -211,7 +213,7 @@ function undeclaredSecurable(
         : (spec.externalLocations ?? []).some((location) => location.name === grant.fullName);
   if (declared) return [];
   const what = `grant on ${securableLabel(grant.type)} "${grant.fullName}", which customer "${customer.name}" does not declare`;
-  if (grant.template === undefined) return [issueAt(grant.source, what)];
+  if (grant.template === undefined) return [issueAt(grant.source, 'UNDECLARED_SECURABLE', what)];
   const message = `template "${grant.template}" has a ${what} (${describeLocation(grant.source)})`;
-  return [issueAtPath(parsed, ['spec', 'personas', persona.name, 'template'], message)];
+  return [issueAtPath(parsed, ['spec', 'personas', persona.name, 'template'], 'UNDECLARED_SECURABLE', message)];
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { formatPath, type DesiredStateIssue } from '../domain/errors.js';
+import { ISSUE_CODES, type IssueCode } from '../domain/issue-codes.js';
 import { API_VERSION, documentSchemas, KINDS, type Kind, type SpecOf } from './schema.js';
 import { issueAtPath, type DocumentPath, type ParsedDocument } from './parse.js';
 
@@ -49,22 +50,22 @@ export function validateDocuments(parsed: readonly ParsedDocument[]): {
 function validateDocument(document: ParsedDocument): { document: AnyValidDocument } | { issues: DesiredStateIssue[] } {
   const data = document.data;
   if (!isRecord(data)) {
-    return { issues: [issueAtPath(document, [], 'a document must be a mapping with apiVersion, kind, metadata and spec')] };
+    return { issues: [issueAtPath(document, [], 'WRONG_TYPE', 'a document must be a mapping with apiVersion, kind, metadata and spec')] };
   }
   if (data['apiVersion'] !== API_VERSION) {
-    const message =
-      data['apiVersion'] === undefined
-        ? `missing required key "apiVersion" (expected ${API_VERSION})`
-        : `unsupported apiVersion ${JSON.stringify(data['apiVersion'])}; expected ${API_VERSION}`;
-    return { issues: [issueAtPath(document, ['apiVersion'], message)] };
+    if (data['apiVersion'] === undefined) {
+      return { issues: [issueAtPath(document, ['apiVersion'], 'MISSING_FIELD', `missing required key "apiVersion" (expected ${API_VERSION})`)] };
+    }
+    const message = `unsupported apiVersion ${JSON.stringify(data['apiVersion'])}; expected ${API_VERSION}`;
+    return { issues: [issueAtPath(document, ['apiVersion'], 'UNSUPPORTED_API_VERSION', message)] };
   }
   const kind = data['kind'];
   if (!isKind(kind)) {
-    const message =
-      kind === undefined
-        ? `missing required key "kind" (one of ${KINDS.join(', ')})`
-        : `unknown kind ${JSON.stringify(kind)}; expected one of ${KINDS.join(', ')}`;
-    return { issues: [issueAtPath(document, ['kind'], message)] };
+    if (kind === undefined) {
+      return { issues: [issueAtPath(document, ['kind'], 'MISSING_FIELD', `missing required key "kind" (one of ${KINDS.join(', ')})`)] };
+    }
+    const message = `unknown kind ${JSON.stringify(kind)}; expected one of ${KINDS.join(', ')}`;
+    return { issues: [issueAtPath(document, ['kind'], 'UNKNOWN_KIND', message)] };
   }
   const result = documentSchemas[kind].safeParse(data);
   if (!result.success) {
@@ -76,42 +77,54 @@ function validateDocument(document: ParsedDocument): { document: AnyValidDocumen
 
 function describeZodIssue(document: ParsedDocument, issue: z.core.$ZodIssue): DesiredStateIssue[] {
   const issuePath = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
-  const at = (message: string, key = false, documentPath: DocumentPath = issuePath) => [
-    issueAtPath(document, documentPath, message, key),
+  const at = (code: IssueCode, message: string, key = false, documentPath: DocumentPath = issuePath) => [
+    issueAtPath(document, documentPath, code, message, key),
   ];
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.flatMap((key) => at(`unknown key "${key}"`, true, [...issuePath, key]));
+      return issue.keys.flatMap((key) => at('UNKNOWN_FIELD', `unknown key "${key}"`, true, [...issuePath, key]));
     case 'invalid_type': {
       const parent = valueAt(document.data, issuePath.slice(0, -1));
       const last = issuePath[issuePath.length - 1];
       if (last !== undefined && isRecord(parent) && !(String(last) in parent)) {
         // Point at the enclosing key: the missing one has no position.
-        const located = issueAtPath(document, issuePath.slice(0, -1), `missing required key "${String(last)}"`, true);
+        const located = issueAtPath(document, issuePath.slice(0, -1), 'MISSING_FIELD', `missing required key "${String(last)}"`, true);
         return [{ ...located, path: formatPath(issuePath) }];
       }
       const actual = describeValue(valueAt(document.data, issuePath));
       const hint = issue.expected === 'string' && /^(number|boolean)$/.test(actual) ? ' (quote the value)' : '';
-      return at(`expected ${issue.expected}, got ${actual}${hint}`);
+      return at('WRONG_TYPE', `expected ${issue.expected}, got ${actual}${hint}`);
     }
     case 'invalid_value': {
       const actual = valueAt(document.data, issuePath);
       const allowed = issue.values.map(String).join(', ');
-      return at(`${JSON.stringify(actual)} is not one of: ${allowed}`);
+      return at('INVALID_VALUE', `${JSON.stringify(actual)} is not one of: ${allowed}`);
     }
     case 'invalid_key':
-      return at(`invalid key: ${issue.issues.map((inner) => inner.message).join('; ')}`, true);
+      return at('INVALID_VALUE', `invalid key: ${issue.issues.map((inner) => inner.message).join('; ')}`, true);
     case 'too_small':
       return at(
+        'INVALID_VALUE',
         issue.origin === 'array' ? `must have at least ${String(issue.minimum)} item(s)` : sizeMessage('at least', issue),
       );
     case 'too_big':
-      return at(issue.origin === 'array' ? `must have at most ${String(issue.maximum)} items` : sizeMessage('at most', issue));
+      return at('INVALID_VALUE', issue.origin === 'array' ? `must have at most ${String(issue.maximum)} items` : sizeMessage('at most', issue));
     case 'invalid_union':
-      return at(issue.message === 'Invalid input' ? 'does not match any allowed form' : issue.message);
+      return at('INVALID_VALUE', issue.message === 'Invalid input' ? 'does not match any allowed form' : issue.message);
+    case 'custom':
+      return at(customIssueCode(issue), issue.message);
     default:
-      return at(issue.message);
+      return at('INVALID_VALUE', issue.message);
   }
+}
+
+/**
+ * A refinement names its rule in `params.issueCode` when it is not a plain
+ * value check (a service limit); any other is an invalid value.
+ */
+function customIssueCode(issue: z.core.$ZodIssueCustom): IssueCode {
+  const named: unknown = issue.params?.['issueCode'];
+  return (ISSUE_CODES as readonly unknown[]).includes(named) ? (named as IssueCode) : 'INVALID_VALUE';
 }
 
 function sizeMessage(bound: string, issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {

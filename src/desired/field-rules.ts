@@ -22,7 +22,7 @@ export function checkPersonaFields(document: ParsedDocument, at: DocumentPath, f
   for (const [stringPath, text] of strings) {
     const unknown = placeholdersIn(text).filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
     for (const name of unknown) {
-      issues.push(issueAtPath(document, stringPath, `unknown placeholder \${${name}} (known: \${customer}, \${catalog})`));
+      issues.push(issueAtPath(document, stringPath, 'PLACEHOLDER', `unknown placeholder \${${name}} (known: \${customer}, \${catalog})`));
     }
   }
   if (fields.entitlements) issues.push(...checkEntitlementList(document, [...at, 'entitlements'], fields.entitlements));
@@ -43,7 +43,7 @@ export function invalidPrivilege(
   type: keyof typeof PRIVILEGES_BY_SECURABLE,
 ): DesiredStateIssue {
   const valid = PRIVILEGES_BY_SECURABLE[type].join(', ');
-  return issueAtPath(document, at, `privilege ${privilege} is not valid on ${withArticle(type)} (valid: ${valid})`);
+  return issueAtPath(document, at, 'INVALID_PRIVILEGE', `privilege ${privilege} is not valid on ${withArticle(type)} (valid: ${valid})`);
 }
 
 /** Consumer access is a UI of its own; the entitlement model forbids mixing it with the full UIs. */
@@ -55,7 +55,7 @@ export function checkEntitlementList(
   if (!entitlements.includes('workspace-consume')) return [];
   const mixed = entitlements.filter((name) => name === 'workspace-access' || name === 'databricks-sql-access');
   if (mixed.length === 0) return [];
-  return [issueAtPath(document, at, `workspace-consume (consumer access) cannot be combined with ${mixed.join(', ')}`)];
+  return [issueAtPath(document, at, 'ENTITLEMENT_CONFLICT', `workspace-consume (consumer access) cannot be combined with ${mixed.join(', ')}`)];
 }
 
 export function duplicateNames(
@@ -74,7 +74,7 @@ export function duplicateNames(
       return;
     }
     const where = describeLocation(document.locate([...listPath, first, key]));
-    issues.push(issueAtPath(document, [...listPath, position, key], `duplicate ${what} "${name}": first listed at ${where}`));
+    issues.push(issueAtPath(document, [...listPath, position, key], 'DUPLICATE_NAME', `duplicate ${what} "${name}": first listed at ${where}`));
   });
   return issues;
 }

@@ -15,6 +15,7 @@ import { createRevisionReader, DEFAULT_READ_LIMITS, findYamlFiles } from './read
 afterEach(removeFolders);
 
 const errors = (result: LoadResult) => (result.ok ? [] : result.issues.map(formatIssue));
+const codes = (result: LoadResult) => (result.ok ? [] : result.issues.map((issue) => issue.code));
 const fifos = await canMakeFifos();
 const ROSTER = 'customers/acme-roster.yaml';
 const KiB = 1024;
@@ -28,6 +29,7 @@ function paddedRoster(bytes: number): string {
 describe('size limits', () => {
   it('refuses a YAML file over 4 MiB, at the file, without parsing it', async () => {
     const root = await writeFolder(revision({ [ROSTER]: paddedRoster(4 * KiB * KiB + 1) }));
+    expect(codes(await loadDesiredState(root))).toEqual(['FILE_TOO_LARGE']);
     expect(errors(await loadDesiredState(root))).toEqual([`${ROSTER}:1:1: is larger than 4 MiB (the limit per file)`]);
   });
 
@@ -42,6 +44,7 @@ describe('size limits', () => {
     const padding = `# ${'x'.repeat(7 * KiB)}\n`;
     const root = await writeFolder(revision({ 'big/1.yaml': padding, 'big/2.yaml': padding, 'big/3.yaml': padding }));
     // Files are read in path order: big/1 and big/2 make 14 KiB, big/3 crosses 20 KiB.
+    expect(codes(await loadDesiredState(root, { limits }))).toEqual(['REVISION_TOO_LARGE']);
     expect(errors(await loadDesiredState(root, { limits }))).toEqual([
       "big/3.yaml:1:1: the revision's files add up to more than 20 KiB (the limit per revision) with this one; nothing more is read",
     ]);
@@ -65,6 +68,7 @@ describe('symbolic links and special files in the folder', () => {
     await symlink(path.join(outside, 'roster.yaml'), path.join(root, 'customers/outside.yml'));
     await symlink(path.join(root, 'nowhere.yaml'), path.join(root, 'customers/dangling.yaml'));
     const link = 'is a symbolic link: YAML files must be regular files in the folder (copy the file instead of linking it)';
+    expect(codes(await loadDesiredState(root))).toEqual(['SYMLINK', 'SYMLINK', 'SYMLINK']);
     expect(errors(await loadDesiredState(root))).toEqual([
       `customers/dangling.yaml:1:1: ${link}`,
       `customers/inside.yaml:1:1: ${link}`,
@@ -76,6 +80,7 @@ describe('symbolic links and special files in the folder', () => {
     const elsewhere = await writeFolder({ 'roster.yaml': revision()[ROSTER]! });
     const root = await writeFolder(revision({ [ROSTER]: undefined }));
     await symlink(elsewhere, path.join(root, 'rosters'));
+    expect(codes(await loadDesiredState(root))).toEqual(['SYMLINK']);
     expect(errors(await loadDesiredState(root))).toEqual([
       'rosters:1:1: is a symbolic link to a folder, which is not followed: the YAML files under it would be ignored',
     ]);
@@ -91,6 +96,7 @@ describe('symbolic links and special files in the folder', () => {
   it.skipIf(!fifos)('refuses a FIFO named like YAML, and a FIFO renamed over a listed file, without blocking', async () => {
     const root = await writeFolder(revision());
     await mkfifo(path.join(root, 'customers/pipe.yaml'));
+    expect(codes(await loadDesiredState(root))).toEqual(['NOT_A_REGULAR_FILE']);
     expect(errors(await loadDesiredState(root))).toEqual(['customers/pipe.yaml:1:1: is a FIFO (named pipe), not a regular file']);
 
     // Between the listing and the read, a FIFO is renamed over a listed file: the read itself refuses it.
@@ -100,7 +106,7 @@ describe('symbolic links and special files in the folder', () => {
     await mkfifo(path.join(racing, 'swap'));
     await rename(path.join(racing, 'swap'), path.join(racing, ROSTER));
     const read = await createRevisionReader(racing, DEFAULT_READ_LIMITS).read(ROSTER, DEFAULT_READ_LIMITS.yamlFileBytes);
-    expect(read).toEqual({ ok: false, reason: 'refused', issue: expect.objectContaining({ file: ROSTER, message: 'is a FIFO (named pipe), not a regular file' }) });
+    expect(read).toEqual({ ok: false, reason: 'refused', issue: expect.objectContaining({ file: ROSTER, code: 'NOT_A_REGULAR_FILE', message: 'is a FIFO (named pipe), not a regular file' }) });
   });
 
   it.skipIf(!fifos)('refuses a notebook source that is a FIFO', async () => {

@@ -187,7 +187,7 @@ describe('loading a folder', () => {
     const result = await loadDesiredState(root);
     expect(result).toEqual({
       ok: false,
-      issues: [{ file: root, line: 1, column: 1, path: '', message: 'no YAML documents found; an empty desired state is never applied' }],
+      issues: [{ file: root, line: 1, column: 1, path: '', code: 'NO_DOCUMENTS', message: 'no YAML documents found; an empty desired state is never applied' }],
     });
   });
 
@@ -195,7 +195,7 @@ describe('loading a folder', () => {
     const root = path.join(tmpdir(), 'onboarder-desired-does-not-exist');
     expect(await loadDesiredState(root)).toEqual({
       ok: false,
-      issues: [{ file: root, line: 1, column: 1, path: '', message: 'the desired-state folder does not exist' }],
+      issues: [{ file: root, line: 1, column: 1, path: '', code: 'FOLDER_MISSING', message: 'the desired-state folder does not exist' }],
     });
   });
 
@@ -268,6 +268,10 @@ describe('Workspace hosts', () => {
     const result = loadDesiredStateFromFiles(withHost(host), '.', { trustedHosts });
     return result.ok ? [] : result.issues.map(formatIssue);
   };
+  const codesWith = (host: string) => {
+    const result = loadDesiredStateFromFiles(withHost(host), '.', { trustedHosts });
+    return result.ok ? [] : result.issues.map((issue) => issue.code);
+  };
 
   it('accepts a host among the trusted ones, and no host at all (DATABRICKS_HOST)', () => {
     expect(issuesWith('https://adb-1.7.azuredatabricks.net')).toEqual([]);
@@ -280,6 +284,8 @@ describe('Workspace hosts', () => {
       "workspaces/prod.yaml:6:9: spec.host: 127.0.0.1:18098 is not a trusted host: credentials go only to Databricks' own domains, " +
         'the hosts of DATABRICKS_HOST and DATABRICKS_ACCOUNT_HOST, and --allowed-hosts (ONBOARDER_ALLOWED_HOSTS), which the operator sets',
     ]);
+    expect(codesWith('https://evilcloud.databricks.com.attacker.net')).toEqual(['UNTRUSTED_HOST']);
+    expect(codesWith('http://adb-1.7.azuredatabricks.net')).toEqual(['UNTRUSTED_HOST']);
     expect(issuesWith('https://evilcloud.databricks.com.attacker.net')).toEqual([expect.stringMatching(/^workspaces\/prod\.yaml:6:9: spec\.host: evilcloud\.databricks\.com\.attacker\.net is not a trusted host/)]);
     expect(issuesWith('http://adb-1.7.azuredatabricks.net')).toEqual([expect.stringMatching(/^workspaces\/prod\.yaml:6:9: spec\.host: http:\/\/adb-1\.7\.azuredatabricks\.net is refused: use https/)]);
   });

@@ -50,7 +50,7 @@ export async function loadDesiredState(root: string, options: LoadOptions = {}):
   try {
     listing = await findYamlFiles(root);
   } catch (error) {
-    return { ok: false, issues: [fileIssue(root, `cannot list the desired-state folder: ${(error as Error).message}`)] };
+    return { ok: false, issues: [fileIssue(root, 'FILE_UNREADABLE', `cannot list the desired-state folder: ${(error as Error).message}`)] };
   }
   const reader = createRevisionReader(root, limits);
   const yamlFiles = new Map<string, string>();
@@ -59,7 +59,7 @@ export async function loadDesiredState(root: string, options: LoadOptions = {}):
   for (const file of listing.files) {
     const read = await reader.read(file, limits.yamlFileBytes);
     if (read.ok) yamlFiles.set(file, read.content.toString('utf8'));
-    else if (read.issue) readIssues.push(read.reason === 'missing' ? fileIssue(file, 'disappeared while the folder was read') : read.issue);
+    else if (read.issue) readIssues.push(read.reason === 'missing' ? fileIssue(file, 'FILE_UNREADABLE', 'disappeared while the folder was read') : read.issue);
     overBudget ||= read.ok === false && read.reason === 'over-budget';
   }
   // Over the revision's limit nothing is parsed: it is rejected anyway, and parsing is what costs memory.
@@ -113,7 +113,7 @@ function finish(
 ): LoadResult {
   if (validated.documentCount === 0 && readIssues.length === 0) {
     // Never "an empty desired state": applied, it would delete everything the controller owns.
-    return { ok: false, issues: [fileIssue(root, 'no YAML documents found; an empty desired state is never applied')] };
+    return { ok: false, issues: [fileIssue(root, 'NO_DOCUMENTS', 'no YAML documents found; an empty desired state is never applied')] };
   }
   const { index, issues: duplicateIssues } = indexDocuments(validated.documents, validated.rejected);
   const issues = [...readIssues, ...validated.issues, ...duplicateIssues, ...checkRules({ index, notebookSources, ...options })];
@@ -188,10 +188,10 @@ async function readNotebookSources(
 
 async function checkRoot(root: string): Promise<DesiredStateIssue | undefined> {
   try {
-    if (!(await stat(root)).isDirectory()) return fileIssue(root, 'the desired-state path is not a directory');
+    if (!(await stat(root)).isDirectory()) return fileIssue(root, 'FOLDER_MISSING', 'the desired-state path is not a directory');
     return undefined;
   } catch {
-    return fileIssue(root, 'the desired-state folder does not exist');
+    return fileIssue(root, 'FOLDER_MISSING', 'the desired-state folder does not exist');
   }
 }
 

@@ -43,6 +43,7 @@ describe('parseYamlFiles', () => {
     const result = parseYamlFiles(new Map([['multi.yaml', 'a: 1\n---\nb: [1\nc: 2\n---\nd: 4\nd: 5\n---\ne: 5\n']]));
     expect(result.issues.map(({ file, line, column }) => `${file}:${line}:${column}`)).toEqual(['multi.yaml:4:1', 'multi.yaml:7:1']);
     expect(result.issues[1]?.message).toBe('YAML syntax error: Map keys must be unique');
+    expect(result.issues.map((issue) => issue.code)).toEqual(['YAML_SYNTAX', 'YAML_SYNTAX']);
     expect(result.documents.map((parsed) => parsed.data)).toEqual([{ a: 1 }, { e: 5 }]);
   });
 });
@@ -53,13 +54,14 @@ describe('hostile YAML', () => {
     const result = parseYamlFiles(new Map([['bomb.yaml', bomb]]));
     expect(result.documents).toEqual([]);
     expect(result.issues).toEqual([
-      { file: 'bomb.yaml', line: 1, column: 1, path: '', message: 'YAML error: Excessive alias count indicates a resource exhaustion attack' },
+      { file: 'bomb.yaml', line: 1, column: 1, path: '', code: 'YAML_ALIAS', message: 'YAML error: Excessive alias count indicates a resource exhaustion attack' },
     ]);
   });
 
   it('makes every warning an error, located, and keeps no document with one', () => {
     const result = parseYamlFiles(new Map([['tags.yaml', 'a: !custom 1\nb: !!js/regexp /x/\n']]));
     expect(result.documents).toEqual([]);
+    expect(result.issues.map((issue) => issue.code)).toEqual(['YAML_WARNING', 'YAML_WARNING']);
     expect(result.issues.map(({ line, column, message }) => `${line}:${column}: ${message}`)).toEqual([
       '1:4: YAML error: Unresolved tag: !custom',
       '2:4: YAML error: Unresolved tag: tag:yaml.org,2002:js/regexp',
@@ -70,7 +72,7 @@ describe('hostile YAML', () => {
     const result = parseYamlFiles(new Map([['keys.yaml', 'spec:\n  list:\n    - { ok: 1, prototype: 2 }\n']]));
     expect(result.documents).toEqual([]);
     expect(result.issues).toEqual([
-      { file: 'keys.yaml', line: 3, column: 16, path: 'spec.list[0].prototype', message: 'key "prototype" is not allowed (it names a JavaScript object\'s internals)' },
+      { file: 'keys.yaml', line: 3, column: 16, path: 'spec.list[0].prototype', code: 'PROTOTYPE_KEY', message: 'key "prototype" is not allowed (it names a JavaScript object\'s internals)' },
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Do
 import type { SourceLocation } from '../domain/desired.js';
 import type { DesiredStateIssue } from '../domain/errors.js';
 import { formatPath } from '../domain/errors.js';
+import type { IssueCode } from '../domain/issue-codes.js';
 
 export type DocumentPath = readonly (string | number)[];
 
@@ -39,7 +40,7 @@ export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles 
       if (document.errors.length > 0) {
         for (const error of document.errors) {
           const { line, col } = lineCounter.linePos(error.pos[0]);
-          issues.push({ file, line, column: col, path: '', message: `YAML syntax error: ${error.message}` });
+          issues.push({ file, line, column: col, path: '', code: 'YAML_SYNTAX', message: `YAML syntax error: ${error.message}` });
         }
         return;
       }
@@ -48,7 +49,7 @@ export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles 
       if (document.warnings.length > 0) {
         for (const warning of document.warnings) {
           const { line, col } = lineCounter.linePos(warning.pos[0]);
-          issues.push({ file, line, column: col, path: '', message: `YAML error: ${warning.message}` });
+          issues.push({ file, line, column: col, path: '', code: 'YAML_WARNING', message: `YAML error: ${warning.message}` });
         }
         return;
       }
@@ -57,7 +58,7 @@ export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles 
         for (const { keyPath, offset } of reservedKeys) {
           const { line, col } = lineCounter.linePos(offset);
           const message = `key "${String(keyPath[keyPath.length - 1])}" is not allowed (it names a JavaScript object's internals)`;
-          issues.push({ file, line, column: col, path: formatPath(keyPath), message });
+          issues.push({ file, line, column: col, path: formatPath(keyPath), code: 'PROTOTYPE_KEY', message });
         }
         return;
       }
@@ -67,7 +68,7 @@ export function parseYamlFiles(files: ReadonlyMap<string, string>): ParsedFiles 
       } catch (error) {
         // An alias "billion laughs" expansion, for one; the document is unusable either way.
         const { line, col } = lineCounter.linePos(document.range[0]);
-        issues.push({ file, line, column: col, path: '', message: `YAML error: ${(error as Error).message}` });
+        issues.push({ file, line, column: col, path: '', code: 'YAML_ALIAS', message: `YAML error: ${(error as Error).message}` });
         return;
       }
       // A document of comments only (a modeline, a trailing `---`) declares nothing.
@@ -152,9 +153,10 @@ export function compareStrings(a: string, b: string): number {
 export function issueAtPath(
   document: ParsedDocument,
   documentPath: DocumentPath,
+  code: IssueCode,
   message: string,
   key = false,
 ): DesiredStateIssue {
   const { file, line, column } = document.locate(documentPath, { key });
-  return { file, line, column, path: formatPath(documentPath), message };
+  return { file, line, column, path: formatPath(documentPath), code, message };
 }

@@ -7,8 +7,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DesiredStateIssue } from '../domain/errors.js';
+import type { IssueCode } from '../domain/issue-codes.js';
 import { compareStrings } from './parse.js';
-import { describeFileType, formatBytes, readRegularFile } from './regular-file.js';
+import { describeFileType, formatBytes, readRegularFile, type FileRead } from './regular-file.js';
 
 export interface ReadLimits {
   /** Per YAML file: a roster of ten thousand people is well under 4 MiB; the parser needs many times a file's size. */
@@ -58,13 +59,13 @@ export async function findYamlFiles(root: string): Promise<YamlListing> {
       else if (entry.isSymbolicLink()) {
         const target = await stat(path.join(root, relative)).catch(() => undefined);
         if (YAML_FILE.test(entry.name)) {
-          issues.push(fileIssue(relative, 'is a symbolic link: YAML files must be regular files in the folder (copy the file instead of linking it)'));
+          issues.push(fileIssue(relative, 'SYMLINK', 'is a symbolic link: YAML files must be regular files in the folder (copy the file instead of linking it)'));
         } else if (target?.isDirectory()) {
-          issues.push(fileIssue(relative, 'is a symbolic link to a folder, which is not followed: the YAML files under it would be ignored'));
+          issues.push(fileIssue(relative, 'SYMLINK', 'is a symbolic link to a folder, which is not followed: the YAML files under it would be ignored'));
         }
       } else if (YAML_FILE.test(entry.name)) {
         if (entry.isFile()) files.push(relative);
-        else issues.push(fileIssue(relative, `is ${describeFileType(entry)}, not a regular file`));
+        else issues.push(fileIssue(relative, 'NOT_A_REGULAR_FILE', `is ${describeFileType(entry)}, not a regular file`));
       }
     }
   }
@@ -91,19 +92,28 @@ export function createRevisionReader(root: string, limits: ReadLimits) {
       if (spent) return { ok: false, reason: 'over-budget', issue: undefined };
       const result = await readRegularFile(location, { maxBytes, followSymlinks: false });
       if (!result.ok) {
-        return { ok: false, reason: result.reason === 'missing' ? 'missing' : 'refused', issue: fileIssue(relative, result.message) };
+        return { ok: false, reason: result.reason === 'missing' ? 'missing' : 'refused', issue: fileIssue(relative, REFUSED_READ_CODES[result.reason], result.message) };
       }
       totalBytes += result.bytes;
       if (totalBytes > limits.revisionBytes) {
         spent = true;
         const message = `the revision's files add up to more than ${formatBytes(limits.revisionBytes)} (the limit per revision) with this one; nothing more is read`;
-        return { ok: false, reason: 'over-budget', issue: fileIssue(relative, message) };
+        return { ok: false, reason: 'over-budget', issue: fileIssue(relative, 'REVISION_TOO_LARGE', message) };
       }
       return { ok: true, content: result.content };
     },
   };
 }
 
-export function fileIssue(file: string, message: string): DesiredStateIssue {
-  return { file, line: 1, column: 1, path: '', message };
+/** The rule a file broke when reading it failed. */
+const REFUSED_READ_CODES: Record<Extract<FileRead, { ok: false }>['reason'], IssueCode> = {
+  missing: 'FILE_UNREADABLE',
+  unreadable: 'FILE_UNREADABLE',
+  symlink: 'SYMLINK',
+  'not-regular': 'NOT_A_REGULAR_FILE',
+  'too-large': 'FILE_TOO_LARGE',
+};
+
+export function fileIssue(file: string, code: IssueCode, message: string): DesiredStateIssue {
+  return { file, line: 1, column: 1, path: '', code, message };
 }

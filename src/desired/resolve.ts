@@ -40,7 +40,7 @@ export function indexDocuments(
     if (first) {
       const where = describeLocation(first.parsed.locate(NAME_PATH));
       const message = `duplicate ${document.kind} "${document.name}": first defined at ${where}`;
-      issues.push(issueAtPath(document.parsed, NAME_PATH, message));
+      issues.push(issueAtPath(document.parsed, NAME_PATH, 'DUPLICATE_NAME', message));
       return;
     }
     map.set(document.name, document);

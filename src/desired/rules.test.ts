@@ -10,6 +10,12 @@ function issuesOf(changes: Record<string, string | undefined>): string[] {
   return result.issues.map(formatIssue);
 }
 
+/** The codes of the same issues: the rule each one breaks, whatever its message says. */
+function codesOf(changes: Record<string, string | undefined>): string[] {
+  const result = loadDesiredStateFromFiles(revision(changes));
+  return result.ok ? [] : result.issues.map((issue) => issue.code);
+}
+
 const customer = (spec: string, name = 'acme') =>
   `apiVersion: onboarder/v1\nkind: Customer\nmetadata: { name: ${name} }\nspec:\n${spec}`;
 
@@ -282,6 +288,7 @@ describe('references inside a customer', () => {
 describe('protected groups', () => {
   it('rejects a persona whose group is `users`: no entitlement, grant or member may target it', () => {
     const acme = revision()['customers/acme.yaml']!.replace('{ template: analysts }', '{ template: analysts, group: users }');
+    expect(codesOf({ 'customers/acme.yaml': acme })).toEqual(['PROTECTED_GROUP']);
     expect(issuesOf({ 'customers/acme.yaml': acme })).toEqual([
       'customers/acme.yaml:8:44: spec.personas.analysts.group: group "users" of persona "analysts" is a protected group ' +
         '(users, admins, users-clone-*): onboarder never sets its entitlements, grants or members',
@@ -299,6 +306,7 @@ describe('protected groups', () => {
   it("protects the default groups even where a Workspace's own list leaves them out", () => {
     const workspace = `${revision()['workspaces/prod.yaml']!}  protectedGroups: ["finance-*"]\n`;
     const acme = revision()['customers/acme.yaml']!.replace('{ template: analysts }', '{ template: analysts, group: admins }');
+    expect(codesOf({ 'workspaces/prod.yaml': workspace, 'customers/acme.yaml': acme })).toEqual(['PROTECTED_GROUP']);
     expect(issuesOf({ 'workspaces/prod.yaml': workspace, 'customers/acme.yaml': acme })[0]).toMatch(
       /group "admins" of persona "analysts" is a protected group \(users, admins, users-clone-\*, finance-\*\)/,
     );
@@ -306,7 +314,8 @@ describe('protected groups', () => {
 
   it('rejects users-clone-* groups too', () => {
     const acme = revision()['customers/acme.yaml']!.replace('{ template: analysts }', '{ template: analysts, group: users-clone-7 }');
-    expect(issuesOf({ 'customers/acme.yaml': acme })[0]).toMatch(/^customers\/acme\.yaml:8:44: .*group "users-clone-7" .* is a protected group/);
+    expect(codesOf({ 'customers/acme.yaml': acme })).toEqual(['PROTECTED_GROUP']);
+    expect(issuesOf({ 'customers/acme.yaml': acme })[0]).toMatch(/^customers\/acme\.yaml:8:44: .*group "users-clone-7" /);
   });
 });
 
@@ -326,6 +335,7 @@ describe('values', () => {
 
   it('rejects a privilege the securable type does not have, in a template', () => {
     const template = revision()['personas/analysts.yaml']!.replace('privileges: [USE_CATALOG]', 'privileges: [USE_CATALOG, READ_FILES]');
+    expect(codesOf({ 'personas/analysts.yaml': template })).toEqual(['INVALID_PRIVILEGE']);
     expect(issuesOf({ 'personas/analysts.yaml': template })).toEqual([
       expect.stringMatching(/^personas\/analysts\.yaml:9:33: spec\.grants\[0\]\.privileges\[1\]: privilege READ_FILES is not valid on a catalog \(valid: /),
     ]);
@@ -389,6 +399,7 @@ describe('names across customers', () => {
           analysts: { template: analysts, group: Customer-Acme-Analysts }
         catalog: { name: customer_acme, schemas: [{ name: sales }] }
     `;
+    expect(codesOf({ 'customers/globex.yaml': globex })).toEqual(['NAME_COLLISION', 'NAME_COLLISION']);
     expect(issuesOf({ 'customers/globex.yaml': globex })).toEqual([
       'customers/globex.yaml:7:44: spec.personas.analysts.group: group "Customer-Acme-Analysts" collides with customer "acme" (customers/acme.yaml:8:5)',
       'customers/globex.yaml:8:20: spec.catalog.name: catalog "customer_acme" collides with customer "acme" (customers/acme.yaml:10:11)',
@@ -412,11 +423,13 @@ describe('names across customers', () => {
 
 describe('a revision with many problems', () => {
   it('reports every issue, sorted by file and position, not only the first', () => {
-    const issues = issuesOf({
+    const changes = {
       'workspaces/prod.yaml': undefined,
       'personas/analysts.yaml': revision()['personas/analysts.yaml']!.replace('notebooks: CAN_READ', 'notebooks: CAN_USE'),
       'customers/acme-roster.yaml': revision()['customers/acme-roster.yaml']!.replace('[analysts]', '[analysts, ghosts]'),
-    });
+    };
+    expect(codesOf(changes)).toEqual(['DANGLING_REFERENCE', 'DANGLING_REFERENCE', 'INVALID_VALUE']);
+    const issues = issuesOf(changes);
     expect(issues).toEqual([
       'customers/acme-roster.yaml:6:55: spec.users[0].personas[1]: unknown persona "ghosts" (customer "acme" declares: analysts)',
       'customers/acme.yaml:6:16: spec.workspaces[0]: unknown Workspace "prod"',

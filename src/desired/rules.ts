@@ -45,7 +45,7 @@ function checkWorkspace(workspace: ValidDocument<'Workspace'>): DesiredStateIssu
   const written = workspace.parsed.scalarSource(['spec', 'workspaceId']) ?? String(workspace.spec.workspaceId);
   // Hex, octal, exponent or fractional forms parse as numbers too, but no real id is written that way.
   if (typeof workspace.spec.workspaceId === 'number' && !/^[0-9]+$/.test(written)) {
-    return [issueAtPath(workspace.parsed, ['spec', 'workspaceId'], `must be a decimal integer, got ${written}`)];
+    return [issueAtPath(workspace.parsed, ['spec', 'workspaceId'], 'INVALID_VALUE', `must be a decimal integer, got ${written}`)];
   }
   return [];
 }
@@ -60,7 +60,7 @@ function checkWorkspaceHost(workspace: ValidDocument<'Workspace'>, trustedHosts:
     return []; // the schema has reported it
   }
   const reason = untrustedReason(url, trustedHosts);
-  return reason === undefined ? [] : [issueAtPath(workspace.parsed, ['spec', 'host'], reason)];
+  return reason === undefined ? [] : [issueAtPath(workspace.parsed, ['spec', 'host'], 'UNTRUSTED_HOST', reason)];
 }
 
 function checkRoster(roster: ValidDocument<'Roster'>, index: DocumentIndex): DesiredStateIssue[] {
@@ -68,7 +68,7 @@ function checkRoster(roster: ValidDocument<'Roster'>, index: DocumentIndex): Des
   const customer = index.customers.get(roster.name);
   if (!customer && !index.rejected.has(rejectedKey('Customer', roster.name))) {
     const message = `no Customer "${roster.name}" for this Roster (a Roster is named after its Customer)`;
-    issues.push(issueAtPath(roster.parsed, ['metadata', 'name'], message));
+    issues.push(issueAtPath(roster.parsed, ['metadata', 'name'], 'DANGLING_REFERENCE', message));
   }
   const personaNames = Object.keys(customer?.spec.personas ?? {});
   const declared = `customer "${roster.name}" declares: ${personaNames.join(', ') || 'none'}`;
@@ -79,7 +79,7 @@ function checkRoster(roster: ValidDocument<'Roster'>, index: DocumentIndex): Des
   for (const { at, entry } of entries) {
     entry.personas.forEach((persona, position) => {
       if (customer && !personaNames.includes(persona)) {
-        issues.push(issueAtPath(roster.parsed, [...at, 'personas', position], `unknown persona "${persona}" (${declared})`));
+        issues.push(issueAtPath(roster.parsed, [...at, 'personas', position], 'DANGLING_REFERENCE', `unknown persona "${persona}" (${declared})`));
       }
     });
     if (entry.entitlements) issues.push(...checkEntitlementList(roster.parsed, [...at, 'entitlements'], entry.entitlements));

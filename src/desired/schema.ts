@@ -9,14 +9,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_PROTECTED_GROUPS, ENTITLEMENTS } from '../domain/identity.js';
-import {
-  CLUSTER_POLICY_NAME,
-  characterCount,
-  overLimitMessage,
-  SQL_WAREHOUSE_NAME,
-  UNITY_CATALOG_NAME,
-  type ServiceLimit,
-} from './service-limits.js';
+import { CLUSTER_POLICY_NAME, limited, SQL_WAREHOUSE_NAME, UNITY_CATALOG_NAME } from './service-limits.js';
 
 export const API_VERSION = 'onboarder/v1';
 export const KINDS = ['Workspace', 'PersonaTemplate', 'Customer', 'Roster'] as const;
@@ -45,15 +38,6 @@ const NAME_PATTERN = /^[a-z0-9-]+$/;
 /** Unity Catalog stores names in lower case; allowing upper case here would show as drift forever. */
 const UC_NAME_PATTERN = /^[a-z0-9_]+$/;
 const PRIVILEGE_PATTERN = /^[A-Z]+(?:[_ ][A-Z]+)*$/;
-
-/** A string no longer than a service limit, refused with a message naming the limit; editors see maxLength. */
-function limited(text: z.ZodString, limit: ServiceLimit) {
-  return text
-    .refine((value) => characterCount(value) <= limit.max, {
-      error: (issue) => overLimitMessage(limit, characterCount(String(issue.input))),
-    })
-    .meta({ maxLength: limit.max });
-}
 
 const objectName = z
   .string()

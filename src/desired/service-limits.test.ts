@@ -25,6 +25,12 @@ function customerIssues(spec: string, extraFiles: Record<string, string> = {}): 
   return issuesOf(loadDesiredStateFromFiles(withCustomer(spec, extraFiles)));
 }
 
+/** The codes of the same revision's issues: a limit is SERVICE_LIMIT wherever it is checked (schema, tag merge, import size). */
+function customerCodes(spec: string, extraFiles: Record<string, string> = {}): string[] {
+  const result = loadDesiredStateFromFiles(withCustomer(spec, extraFiles));
+  return result.ok ? [] : result.issues.map((issue) => issue.code);
+}
+
 const tagMap = (count: number, prefix: string) =>
   `{ ${Array.from({ length: count }, (_, i) => `${prefix}${i}: v`).join(', ')} }`;
 
@@ -50,11 +56,10 @@ describe('Unity Catalog names (at most 255 characters)', () => {
 });
 
 describe('SQL warehouse and cluster policy names', () => {
-  const compute = (warehouse: number, policy: number) =>
-    customerIssues(
-      `  warehouses:\n    - { name: ${'w'.repeat(warehouse)}, size: Small }\n` +
-        `  clusterPolicies:\n    - name: ${'p'.repeat(policy)}\n      definition: { spark_version: { type: unlimited } }\n`,
-    );
+  const computeSpec = (warehouse: number, policy: number) =>
+    `  warehouses:\n    - { name: ${'w'.repeat(warehouse)}, size: Small }\n` +
+    `  clusterPolicies:\n    - name: ${'p'.repeat(policy)}\n      definition: { spark_version: { type: unlimited } }\n`;
+  const compute = (warehouse: number, policy: number) => customerIssues(computeSpec(warehouse, policy));
 
   it('accepts a 99-character warehouse name and a 100-character policy name', () => {
     expect(compute(99, 100)).toEqual([]);
@@ -65,6 +70,7 @@ describe('SQL warehouse and cluster policy names', () => {
       'customers/acme.yaml:7:15: spec.warehouses[0].name: must be at most 99 characters (the SQL warehouse name limit), got 100',
       'customers/acme.yaml:9:13: spec.clusterPolicies[0].name: must be at most 100 characters (the cluster policy name limit), got 101',
     ]);
+    expect(customerCodes(computeSpec(100, 101))).toEqual(['SERVICE_LIMIT', 'SERVICE_LIMIT']);
   });
 
   it('counts characters, not UTF-16 units: 99 emoji make a valid warehouse name', () => {
@@ -88,7 +94,9 @@ describe('custom tag counts, with the customer tags merged in', () => {
   });
 
   it("points at the customer's tags when the warehouse has none of its own", () => {
-    expect(customerIssues(`  tags: ${tagMap(45, 'c')}\n  warehouses:\n    - { name: wh, size: Small }\n`)).toEqual([
+    const spec = `  tags: ${tagMap(45, 'c')}\n  warehouses:\n    - { name: wh, size: Small }\n`;
+    expect(customerCodes(spec)).toEqual(['SERVICE_LIMIT']);
+    expect(customerIssues(spec)).toEqual([
       'customers/acme.yaml:6:9: spec.tags: warehouse "wh" would carry its own and the customer\'s custom tags: ' +
         'must be at most 44 tags (the SQL warehouse custom tag count limit), got 45',
     ]);
@@ -140,16 +148,15 @@ describe('notebook workspace paths', () => {
 
 describe('notebook import size (10 MiB of base64, as sent)', () => {
   const limitBytes = (NOTEBOOK_IMPORT_BASE64_BYTES.max / 4) * 3; // raw bytes whose base64 is exactly the limit
-  const withSource = (content: string, displayName = 'Acme Corp') =>
-    customerIssues(`  displayName: ${displayName}\n  notebooks:\n    - { path: /Shared/nb, source: nb.py, language: PYTHON }\n`, {
-      'nb.py': content,
-    });
+  const notebookSpec = (displayName: string) => `  displayName: ${displayName}\n  notebooks:\n    - { path: /Shared/nb, source: nb.py, language: PYTHON }\n`;
+  const withSource = (content: string, displayName = 'Acme Corp') => customerIssues(notebookSpec(displayName), { 'nb.py': content });
 
   it('accepts a source whose base64 is exactly the limit', () => {
     expect(withSource('x'.repeat(limitBytes))).toEqual([]);
   });
 
   it('refuses one byte more, at the source', () => {
+    expect(customerCodes(notebookSpec('Acme Corp'), { 'nb.py': 'x'.repeat(limitBytes + 1) })).toEqual(['SERVICE_LIMIT']);
     expect(withSource('x'.repeat(limitBytes + 1))).toEqual([
       'customers/acme.yaml:8:35: spec.notebooks[0].source: notebook source "nb.py" is too large to import: its base64 encoding ' +
         `must be at most ${NOTEBOOK_IMPORT_BASE64_BYTES.max} bytes (the workspace import size limit), got ${NOTEBOOK_IMPORT_BASE64_BYTES.max + 4}`,

@@ -9,6 +9,8 @@
  * segments, and the length and characters of tag keys and values (the
  * documented ones are the clouds', not Databricks').
  */
+import type { z } from 'zod';
+import type { IssueCode } from '../domain/issue-codes.js';
 
 export interface ServiceLimit {
   readonly max: number;
@@ -69,4 +71,19 @@ export function base64ImportBytes(text: string): number {
 /** "must be at most 99 characters (the SQL warehouse name limit), got 120". */
 export function overLimitMessage(limit: ServiceLimit, actual: number, unit = 'characters'): string {
   return `must be at most ${limit.max} ${unit} (the ${limit.what} limit), got ${actual}`;
+}
+
+/**
+ * A string no longer than a service limit, refused with a message naming the
+ * limit and the issue code SERVICE_LIMIT (a plain refinement would read as an
+ * invalid value); editors see maxLength.
+ */
+export function limited(text: z.ZodString, limit: ServiceLimit) {
+  const params: { issueCode: IssueCode } = { issueCode: 'SERVICE_LIMIT' };
+  return text
+    .refine((value) => characterCount(value) <= limit.max, {
+      error: (issue) => overLimitMessage(limit, characterCount(String(issue.input))),
+      params,
+    })
+    .meta({ maxLength: limit.max });
 }

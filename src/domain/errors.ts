@@ -4,6 +4,7 @@
  * backs off, anything else is reported and retried on the next pass.
  */
 import type { SourceLocation } from './desired.js';
+import type { IssueCode } from './issue-codes.js';
 import type { Plan } from './plan.js';
 
 /** One problem found in the desired state, located in its file. */
@@ -13,6 +14,8 @@ export interface DesiredStateIssue {
   column: number;
   /** Path inside the YAML document, e.g. `spec.users[0].personas[1]`. */
   path: string;
+  /** The rule broken (see ISSUE_CODES): what tests and tools match; the message is for people. */
+  code: IssueCode;
   message: string;
 }
 
@@ -21,8 +24,8 @@ export function formatIssue(issue: DesiredStateIssue): string {
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-export function issueAt(source: SourceLocation, message: string): DesiredStateIssue {
-  return { file: source.file, line: source.line, column: source.column, path: formatPath(source.path), message };
+export function issueAt(source: SourceLocation, code: IssueCode, message: string): DesiredStateIssue {
+  return { file: source.file, line: source.line, column: source.column, path: formatPath(source.path), code, message };
 }
 
 /** `['spec', 'users', 0, 'personas']` -> `spec.users[0].personas` */

@@ -225,7 +225,7 @@ export function createController(options: ControllerOptions): Controller {
       { revision: revision.id, errors, inForce: current?.id ?? null },
       `revision rejected (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}): ${current ? `revision ${current.id} stays in force` : 'no valid revision yet'}`,
     );
-    rejected = { id: revision.id, at: new Date(now()), errors };
+    rejected = { id: revision.id, at: new Date(now()), errors, issues: revision.issues };
     options.metrics.recordRevision(null, false);
     options.metrics.recordReconcile('rejected', 0);
     return false;
@@ -276,7 +276,7 @@ export function createController(options: ControllerOptions): Controller {
         return;
       case 'rejected': {
         const errors = outcome.issues.map(formatIssue);
-        rejected = { id: current?.id ?? 'unknown', at: finishedAt, errors };
+        rejected = { id: current?.id ?? 'unknown', at: finishedAt, errors, issues: outcome.issues };
         passLog.error({ err: errors.join('; ') }, 'plan rejected: nothing applied');
         options.metrics.recordReconcile('rejected', seconds);
         lastReconcile = { ...base, result: 'rejected', ...nothing, error: errors.join('\n') };

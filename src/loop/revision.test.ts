@@ -47,7 +47,7 @@ describe('the revision id', () => {
   it('marks a missing folder invalid rather than empty', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'onboarder-revision-'));
     await rm(dir, { recursive: true });
-    expect(await readRevision(dir)).toMatchObject({ ok: false, issues: [{ message: 'the desired-state folder does not exist' }] });
+    expect(await readRevision(dir)).toMatchObject({ ok: false, issues: [{ code: 'FOLDER_MISSING', message: 'the desired-state folder does not exist' }] });
   });
 });
 
@@ -62,13 +62,13 @@ describe('hostile git metadata', () => {
     expect(await readRevision(dir)).toMatchObject({
       ok: false,
       id: 'unknown',
-      issues: [{ file: '.git', line: 1, column: 1, message: "is a FIFO (named pipe), not a regular file; the revision's commit cannot be read" }],
+      issues: [{ file: '.git', line: 1, column: 1, code: 'GIT_METADATA', message: "is a FIFO (named pipe), not a regular file; the revision's commit cannot be read" }],
     });
 
     await rm(path.join(dir, '.git'));
     await mkdir(path.join(dir, '.git'));
     await mkfifo(path.join(dir, '.git', 'HEAD'));
-    expect(await readRevision(dir)).toMatchObject({ ok: false, issues: [{ file: '.git/HEAD', message: expect.stringMatching(/^is a FIFO/) }] });
+    expect(await readRevision(dir)).toMatchObject({ ok: false, issues: [{ file: '.git/HEAD', code: 'GIT_METADATA', message: expect.stringMatching(/^is a FIFO/) }] });
   });
 
   it('takes only a commit id from git files, so a HEAD pointing at another file cannot carry its content into the id', async () => {

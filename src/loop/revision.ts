@@ -26,7 +26,7 @@ export async function readRevision(dir: string, options: LoadOptions = {}): Prom
     root = await realpath(dir);
   } catch {
     // Missing (git-sync has not published yet): invalid, never "delete everything".
-    return { ok: false, id: 'none', root: dir, issues: [{ file: dir, line: 1, column: 1, path: '', message: 'the desired-state folder does not exist' }] };
+    return { ok: false, id: 'none', root: dir, issues: [fileIssue(dir, 'FOLDER_MISSING', 'the desired-state folder does not exist')] };
   }
   const [loaded, commit] = await Promise.all([loadDesiredState(root, options), gitCommit(root)]);
   if (!commit.ok) return { ok: false, id: 'unknown', root, issues: [...(loaded.ok ? [] : loaded.issues), commit.issue] };
@@ -57,7 +57,7 @@ export async function gitCommit(worktree: string): Promise<GitCommit> {
     if (!(error instanceof RefusedGitFile)) throw error;
     const relative = path.relative(worktree, error.file);
     const shown = relative.startsWith('..') || path.isAbsolute(relative) ? error.file : relative;
-    return { ok: false, issue: fileIssue(shown, `${error.message}; the revision's commit cannot be read`) };
+    return { ok: false, issue: fileIssue(shown, 'GIT_METADATA', `${error.message}; the revision's commit cannot be read`) };
   }
 }
 

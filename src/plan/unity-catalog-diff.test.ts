@@ -272,6 +272,7 @@ describe('plan issues', () => {
     uc.storageCredentials = { prod: ['some-other-credential'] };
     const missing = { ...uc, externalLocations: [] };
     const plan = diff(example, live(missing), { principals: 'create' });
+    expect(plan.issues.map((issue) => issue.code)).toEqual(['MISSING_STORAGE_CREDENTIAL']);
     expect(plan.issues.map(formatIssue)).toEqual([
       'customers/acme/customer.yaml:47:19: spec.externalLocations[0].credential: storage credential "aws-acme-credential" does not exist ' +
         '(or is not visible from workspace "prod"); external locations need an existing credential: known: some-other-credential',

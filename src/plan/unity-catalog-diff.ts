@@ -264,6 +264,7 @@ function diffExternalLocation(
     context.out.issues.push(
       issueAt(
         location.credentialSource,
+        'MISSING_STORAGE_CREDENTIAL',
         `storage credential "${location.credential}" does not exist (or is not visible from workspace "${via}"); ` +
           `external locations need an existing credential: ${credentials.length > 0 ? `known: ${credentials.join(', ')}` : 'none is visible'}`,
       ),

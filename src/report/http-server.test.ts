@@ -145,7 +145,7 @@ describe('the controller HTTP server', () => {
 
   it('flips /readyz with the status and says in one line why it is not ready', async () => {
     expect(await get('/readyz')).toMatchObject({ status: 503, body: 'not ready: no valid revision loaded yet\n' });
-    status = { ...status, rejected: { id: 'bad1', at: new Date(0), errors: ['a.yaml:1:1: nope'] } };
+    status = { ...status, rejected: { id: 'bad1', at: new Date(0), errors: ['a.yaml:1:1: nope'], issues: [{ file: 'a.yaml', line: 1, column: 1, path: '', code: 'YAML_SYNTAX', message: 'nope' }] } };
     expect(await get('/readyz')).toMatchObject({ status: 503, body: 'not ready: no valid revision loaded yet (revision bad1 was rejected)\n' });
     status = { ...status, rejected: null, revision: { id: 'abc123', loadedAt: new Date(0) } };
     expect(await get('/readyz')).toMatchObject({ status: 503, body: 'not ready: Databricks not reached yet\n' });
@@ -227,7 +227,12 @@ describe('the controller HTTP server', () => {
       leader: false,
       leadership: { election: true, replica: 'onboarder-1', holder: 'onboarder-0' },
       revision: { id: 'abc123', loadedAt: new Date('2026-12-02T10:00:00Z') },
-      rejected: { id: 'def456', at: new Date('2026-12-02T10:05:00Z'), errors: ['roster.yaml:3:7: spec.users[0]: YAML syntax error: <oops>'] },
+      rejected: {
+        id: 'def456',
+        at: new Date('2026-12-02T10:05:00Z'),
+        errors: ['roster.yaml:3:7: spec.users[0]: YAML syntax error: <oops>'],
+        issues: [{ file: 'roster.yaml', line: 3, column: 7, path: 'spec.users[0]', code: 'YAML_SYNTAX', message: 'YAML syntax error: <oops>' }],
+      },
       lastReconcile: {
         id: 'pass0001',
         revision: 'abc123',

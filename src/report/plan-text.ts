@@ -2,6 +2,7 @@
  * Renders a plan the way platform engineers know it from terraform: one line
  * per action with +, ~, - markers, details indented below, a summary line.
  */
+import type { DesiredStateIssue } from '../domain/errors.js';
 import type { Action, Change, Plan } from '../domain/plan.js';
 import type { ApplyReport } from '../apply/executor.js';
 
@@ -110,6 +111,15 @@ export function formatApplyReport(report: ApplyReport, options: FormatOptions): 
   });
   lines.push('', paint(ANSI.bold, `Apply complete: ${report.succeeded} succeeded, ${report.failed} failed, ${report.skipped} skipped.`));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A revision's verdict as data for `validate --json`, and for `plan --json`
+ * when the desired state is rejected: every issue with its location, its
+ * stable `code` (what tools match) and its message.
+ */
+export function desiredStateToJson(issues: readonly DesiredStateIssue[]): { formatVersion: 1; valid: boolean; issues: readonly DesiredStateIssue[] } {
+  return { formatVersion: 1, valid: issues.length === 0, issues };
 }
 
 /** The plan as data for `plan --json`: the same actions, without the executor's operation internals. */

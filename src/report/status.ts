@@ -4,6 +4,7 @@
  * names, ids, counts, Readable before/after values (as `plan` prints them)
  * and located errors.
  */
+import type { DesiredStateIssue } from '../domain/errors.js';
 import type { Plan, PlanSummary } from '../domain/plan.js';
 import type { DriftItem } from './drift.js';
 import type { CustomerSync } from './sync-status.js';
@@ -19,8 +20,8 @@ export interface ControllerStatus {
   observe: { mode: 'apply' | 'observe'; kinds: string[] };
   /** The revision in force (the last good one): the commit for a git-sync worktree, else `sha256:` of the content. */
   revision: { id: string; loadedAt: Date } | null;
-  /** The last rejected revision, with its located errors. */
-  rejected: { id: string; at: Date; errors: string[] } | null;
+  /** The last rejected revision, with its located errors (as the log prints them, and as data with their stable codes). */
+  rejected: { id: string; at: Date; errors: string[]; issues: DesiredStateIssue[] } | null;
   lastReconcile: LastReconcile | null;
   /** Every declared customer (and any other item with drift), with its sync status. */
   customers: CustomerSync[];

@@ -122,6 +122,9 @@ describe('onboarder run on a git-sync folder', () => {
     const text = await scrape(running.url);
     expect(metric(text, 'onboarder_desired_state_revision_info')).toEqual([`onboarder_desired_state_revision_info{revision="${first}"} 1`]);
     expect(running.controller.status().rejected?.errors[0]).toMatch(/customers\/acme\/roster\.yaml:\d+:\d+: YAML syntax error/);
+    // /status.json carries the same issues as data, with their stable codes.
+    const statusJson = JSON.parse(await (await request(`${running.url}/status.json`)).body.text()) as { rejected: { issues: { code: string; file: string }[] } };
+    expect(statusJson.rejected.issues.map((i) => [i.code, i.file])).toContainEqual(['YAML_SYNTAX', 'customers/acme/roster.yaml']);
     expect(running.logs.text).toContain('revision rejected');
 
     await git.edit(ROSTER, (t) => t.replace('displayName: "Jane Doe,', 'displayName: Jane Doe,').replace('  users:\n', '  users:\n    - { userName: second@acmecorp.com, personas: [analysts] }\n'));

@@ -132,6 +132,27 @@ describe('bad input touching Unity Catalog', () => {
     expect(writes()).toEqual([]);
   });
 
+  it('plan --json gives that rejection as data: the issue, located, with its code', async () => {
+    await editAcme((text) => text.replace('credential: aws-acme-credential', 'credential: aws-acme-credentail'));
+    const planned = await plan('--json');
+    expect(planned.code).toBe(1);
+    expect(JSON.parse(planned.stdout)).toEqual({
+      formatVersion: 1,
+      valid: false,
+      issues: [
+        {
+          file: 'customers/acme/customer.yaml',
+          line: 47,
+          column: 19,
+          path: 'spec.externalLocations[0].credential',
+          code: 'MISSING_STORAGE_CREDENTIAL',
+          message: expect.stringMatching(/^storage credential "aws-acme-credentail" does not exist .*known: aws-acme-credential$/),
+        },
+      ],
+    });
+    expect(planned.stderr).toContain('spec.externalLocations[0].credential: storage credential "aws-acme-credentail" does not exist');
+  });
+
   it('an invalid privilege for the securable and a grant on an undeclared schema reject the revision before any request', async () => {
     await editAcme((text) =>
       text

@@ -1,6 +1,6 @@
 /**
  * The identity kinds: persona groups, users, service principals, workspace
- * assignments, membership and entitlements. Their diff is plan/identity-diff.ts
+ * assignments, membership and entitlements. Their diff is kinds/identity-diff.ts
  * (one pass over the groups, since assignment, membership and entitlements
  * each wait for the others); their writes go to account SCIM, workspace
  * assignments and workspace SCIM.

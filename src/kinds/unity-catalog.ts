@@ -1,7 +1,7 @@
 /**
  * The Unity Catalog kinds: each customer's catalog, its bindings and
  * isolation, its schemas, its external locations, and the grants on them.
- * Their diff is plan/unity-catalog-diff.ts; their writes go through the
+ * Their diff is kinds/unity-catalog-diff.ts; their writes go through the
  * customer's home workspace (`via`). Creates adopt an object that already
  * exists (a retry after a lost answer, or a 409); deletes never force, so
  * a catalog, schema or location someone filled with their own data refuses

@@ -1,6 +1,6 @@
 /**
  * SQL warehouses: the worked example of a kind (docs/kinds.md). Its diff is
- * plan/workspace-assets-diff.ts (declared fields only, tags as a map), its
+ * kinds/workspace-assets-diff.ts (declared fields only, tags as a map), its
  * live client src/live/sql-warehouses.ts, its simulator family
  * src/simulator/sql-warehouses.ts. A warehouse lives in one workspace: the
  * customer declares it once and gets one in each of its workspaces.

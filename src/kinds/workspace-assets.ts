@@ -1,7 +1,7 @@
 /**
  * Cluster policies, template notebooks and the persona groups' permissions
  * on every workspace asset, in one workspace each. Their diff is
- * plan/workspace-assets-diff.ts; warehouses are src/kinds/warehouse.ts.
+ * kinds/workspace-assets-diff.ts; warehouses are src/kinds/warehouse.ts.
  *
  * Permissions are written read-modify-write, at apply time: the object's
  * current direct entries are read, the managed groups' entries replaced by

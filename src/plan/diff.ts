@@ -8,15 +8,15 @@ import type { LiveState } from '../domain/live.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
 import { leavingObjects } from '../kinds/registry.js';
 import type { Action, ActionKind, Offboarding, Plan, PlanSummary } from '../domain/plan.js';
-import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
+import { diffIdentity, type IdentityDiffOptions } from '../kinds/identity-diff.js';
 import { guardMembershipLoss } from './membership-guard.js';
 import { assertDependenciesRunEarlier } from './dependency-guard.js';
 import { compareActions } from './order.js';
 import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
 import { assertNoProtectedTargets } from './protected-guard.js';
-import { diffUnityCatalog } from './unity-catalog-diff.js';
-import { diffWorkspaceAssets } from './workspace-assets-diff.js';
+import { diffUnityCatalog } from '../kinds/unity-catalog-diff.js';
+import { diffWorkspaceAssets } from '../kinds/workspace-assets-diff.js';
 
 export interface DiffOptions extends IdentityDiffOptions {
   /** Kinds whose drift is reported but never applied (`--mode=observe` observes every kind). */

@@ -11,7 +11,8 @@
  * a kind's ownership and pruning without loading any client.
  */
 import type { DesiredState } from '../domain/desired.js';
-import type { OwnedKind, OwnedObject } from '../domain/inventory.js';
+import type { DesiredStateIssue } from '../domain/errors.js';
+import type { Inventory, OwnedKind, OwnedObject } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
 import type { Action, ActionKind, KindOperations, Operation, OperationOf, OperationType, Readable } from '../domain/plan.js';
 import type { IdentitySession } from './identity-session.js';
@@ -87,3 +88,45 @@ export type AnyResourceKind<K extends ActionKind> = { [F in ApiFamily]: Resource
 
 /** The registry's shape: every kind, with its own rules. */
 export type KindRegistry = { readonly [K in ActionKind]: AnyResourceKind<K> };
+
+/** What a family's diff is given: the pass's inputs, and what the plan around it decided. */
+export interface FamilyDiffInput {
+  desired: DesiredState;
+  live: LiveState;
+  /** What onboarder owns (earlier applied revisions declared it): only those objects may be deleted. */
+  inventory: Inventory;
+  /** `external`: principals missing from the account are reported as waiting for the identity provider. */
+  principals: 'create' | 'external';
+  /** Ids of the actions the principals phase planned (after its guard): access to a group the plan creates waits for it. */
+  identityActionIds: ReadonlySet<string>;
+  /** Groups (lower-cased) leaving while the plan's deletions are blocked: their grants and permissions stay as they are. */
+  heldPrincipals?: ReadonlySet<string>;
+}
+
+export interface FamilyDiffResult {
+  actions: Action[];
+  /** Desired-state issues only live state reveals (a storage credential that does not exist), located in the desired state. */
+  issues: DesiredStateIssue[];
+}
+
+/**
+ * When a family is diffed. `principals`: first, since the others name what
+ * it creates (plan/diff.ts guards its membership removals before anything
+ * is planned on top). `access`: after, with the principals' action ids;
+ * planned again holding the leaving groups when the deletion guard blocks.
+ */
+export type FamilyPhase = 'principals' | 'access';
+
+/**
+ * A family's pure diff. The family, not the kind, is the unit, because a
+ * family's kinds are compared together (a group's assignment, membership
+ * and entitlements wait for each other); a kind that stands alone keeps its
+ * own diff in its module, which the family's diff calls.
+ */
+export interface FamilyDiff {
+  readonly phase: FamilyPhase;
+  readonly diff: (input: FamilyDiffInput) => FamilyDiffResult;
+}
+
+/** Every API family with its diff: a family left out does not compile. */
+export type FamilyRegistry = { readonly [F in ApiFamily]: FamilyDiff };

@@ -3,14 +3,29 @@
  * requires each kind, each of a kind's operation types (domain/plan.ts
  * KindOperations) with its handler and its ownership rule, and each kind's
  * ownership (or an explicit null): forgetting one is a compile error, not a
- * runtime fall-through. The executor, the inventory's recording rule, the
- * observe scope and pruning all read from here; nothing else switches over
- * kinds.
+ * runtime fall-through. FAMILY_DIFFS gives every API family its diff
+ * (FamilyRegistry: a family left out does not compile). The executor, the
+ * inventory's recording rule, the observe scope, the diff and pruning all
+ * read from here; nothing else switches over kinds.
  */
 import { ownedKey, type OwnedKind, type Inventory, type OwnedObject } from '../domain/inventory.js';
 import type { DesiredState } from '../domain/desired.js';
 import { unhandled, type Operation, type OperationType } from '../domain/plan.js';
-import type { ApiFamily, ApplyContext, KindRegistry, OperationRule, OwnedRef, Ownership } from './contract.js';
+import type {
+  ApiFamily,
+  ApplyContext,
+  FamilyDiffInput,
+  FamilyDiffResult,
+  FamilyPhase,
+  FamilyRegistry,
+  KindRegistry,
+  OperationRule,
+  OwnedRef,
+  Ownership,
+} from './contract.js';
+import { diffIdentity } from './identity-diff.js';
+import { diffUnityCatalog } from './unity-catalog-diff.js';
+import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 import { entitlementsKind, groupKind, membershipKind, servicePrincipalKind, userKind, workspaceAssignmentKind } from './identity.js';
 import { catalogBindingsKind, catalogIsolationKind, catalogKind, externalLocationKind, grantsKind, schemaKind } from './unity-catalog.js';
 import { warehouseKind } from './warehouse.js';
@@ -34,6 +49,21 @@ export const KINDS = {
   notebook: notebookKind,
   permissions: permissionsKind,
 } as const satisfies KindRegistry;
+
+/** Each API family's diff, in the order their actions are listed (identity, then Unity Catalog, then workspace assets). */
+export const FAMILY_DIFFS = {
+  identity: { phase: 'principals', diff: (input) => ({ actions: diffIdentity(input.desired, input.live, input), issues: [] }) },
+  unityCatalog: { phase: 'access', diff: (input) => diffUnityCatalog(input.desired, input.live, input) },
+  workspaceAssets: { phase: 'access', diff: (input) => ({ actions: diffWorkspaceAssets(input.desired, input.live, input), issues: [] }) },
+} as const satisfies FamilyRegistry;
+
+/** The actions and issues of every family diffed in `phase`, in registry order. */
+export function diffFamilies(phase: FamilyPhase, input: FamilyDiffInput): FamilyDiffResult {
+  const results = Object.values(FAMILY_DIFFS)
+    .filter((family) => family.phase === phase)
+    .map((family) => family.diff(input));
+  return { actions: results.flatMap((r) => r.actions), issues: results.flatMap((r) => r.issues) };
+}
 
 interface RoutedRule {
   family: ApiFamily;

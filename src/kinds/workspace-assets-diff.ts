@@ -28,13 +28,17 @@ export interface WorkspaceAssetsDiffOptions {
   identityActionIds: ReadonlySet<string>;
   /** Groups onboarder owns that are no longer persona groups still have their entries managed: removed, before the group goes. */
   inventory?: Inventory;
+  /** Owned groups (lower-cased) leaving while the plan's deletions are blocked: their entries stay as they are, unmanaged. */
+  heldPrincipals?: ReadonlySet<string>;
 }
 
 export function diffWorkspaceAssets(desired: DesiredState, live: LiveState, options: WorkspaceAssetsDiffOptions): Action[] {
   const actions: Action[] = [];
   // A protected group in the inventory (a hand edit) is still never managed.
   const patterns = protectedGroupPatterns(desired);
-  const owned = options.inventory ? [...ownedNames(options.inventory, 'group').keys()].filter((name) => !isProtectedGroup(name, patterns)) : [];
+  const owned = options.inventory
+    ? [...ownedNames(options.inventory, 'group').keys()].filter((name) => !isProtectedGroup(name, patterns) && options.heldPrincipals?.has(name) !== true)
+    : [];
   const managedNames = [...new Set([...desired.groups.map((g) => g.displayName.toLowerCase()), ...owned])].sort();
   const managed = { names: managedNames, set: new Set(managedNames) };
   for (const customer of desired.customers) {

@@ -5,7 +5,7 @@ import { ACTION_KINDS, type ActionKind, type KindOperations, type Operation, typ
 import type { ApplyContext, FamilyRegistry, KindRegistry, ResourceKind } from './contract.js';
 import { applyOperation, FAMILY_DIFFS, familyOf, KINDS, OWNERSHIP, ownedTarget } from './registry.js';
 import { warehouseKind } from './warehouse.js';
-import { clusterPolicyKind } from './workspace-assets.js';
+import { clusterPolicyKind } from './cluster-policy.js';
 
 type Warehouse = ResourceKind<'warehouse', 'workspaceAssets'>;
 const { createWarehouse, editWarehouse, deleteWarehouse } = warehouseKind.operations;

@@ -29,7 +29,9 @@ import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 import { entitlementsKind, groupKind, membershipKind, servicePrincipalKind, userKind, workspaceAssignmentKind } from './identity.js';
 import { catalogBindingsKind, catalogIsolationKind, catalogKind, externalLocationKind, grantsKind, schemaKind } from './unity-catalog.js';
 import { warehouseKind } from './warehouse.js';
-import { clusterPolicyKind, notebookKind, permissionsKind } from './workspace-assets.js';
+import { clusterPolicyKind } from './cluster-policy.js';
+import { notebookKind } from './notebook.js';
+import { permissionsKind } from './workspace-assets.js';
 
 export const KINDS = {
   group: groupKind,

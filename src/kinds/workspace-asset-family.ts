@@ -1,8 +1,8 @@
 /** What the workspace asset kinds (warehouses, cluster policies, notebooks) share. */
 import type { DesiredCustomer, DesiredState } from '../domain/desired.js';
 import type { OwnedObject } from '../domain/inventory.js';
-import type { LiveState, LiveWorkspaceAssets } from '../domain/live.js';
-import type { AssetRef, Operation } from '../domain/plan.js';
+import type { LiveAclEntry, LiveState, LiveWorkspaceAssets } from '../domain/live.js';
+import type { Action, AssetRef, Operation } from '../domain/plan.js';
 import { inWorkspace } from '../domain/action-key.js';
 import { createOrAdopt } from './adopt.js';
 import type { PruneDecision } from './contract.js';
@@ -37,4 +37,24 @@ export function pruneNamedAsset<T extends { id: string; name: string }>(
 export async function createNamedAsset(session: WorkspaceAssetSession, workspace: string, ref: AssetRef, create: () => Promise<string>): Promise<void> {
   const { value: id } = await createOrAdopt(create, () => session.lookUp(workspace, ref));
   session.created(workspace, ref, id);
+}
+
+/** What an asset kind's diff sees: one customer in one of its workspaces, and the actions planned so far. */
+export interface AssetDiffContext {
+  customer: DesiredCustomer;
+  workspace: string;
+  assets: LiveWorkspaceAssets;
+  actions: Action[];
+}
+
+/** What an asset kind's diff hands the family's permissions diff: the object, its declared and live ACL, and the action creating it. */
+export interface PermissionsTarget {
+  /** With its id once it exists; the executor resolves a created one's id. */
+  object: AssetRef;
+  label: string;
+  /** Level per persona group, as declared. */
+  wanted: Record<string, string>;
+  acl: readonly LiveAclEntry[];
+  /** Permissions on an object the plan creates wait for the create. */
+  createdBy: string | undefined;
 }

@@ -15,6 +15,7 @@ import type { DesiredStateIssue } from '../domain/errors.js';
 import type { Inventory, OwnedKind, OwnedObject } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
 import type { Action, ActionKind, KindOperations, Operation, OperationOf, OperationType, Readable } from '../domain/plan.js';
+import type { ObserveScope } from '../live/observe.js';
 import type { IdentitySession } from './identity-session.js';
 import type { UnityCatalogSession } from './unity-catalog-session.js';
 import type { WorkspaceAssetSession } from './workspace-asset-session.js';
@@ -117,16 +118,38 @@ export interface FamilyDiffResult {
  */
 export type FamilyPhase = 'principals' | 'access';
 
-/**
- * A family's pure diff. The family, not the kind, is the unit, because a
- * family's kinds are compared together (a group's assignment, membership
- * and entitlements wait for each other); a kind that stands alone keeps its
- * own diff in its module, which the family's diff calls.
- */
-export interface FamilyDiff {
-  readonly phase: FamilyPhase;
-  readonly diff: (input: FamilyDiffInput) => FamilyDiffResult;
+/** What a family's read scope is worked out from. */
+export interface ReadScopeInput {
+  desired: DesiredState;
+  inventory: Inventory;
+  /** Owned objects the desired state no longer declares, in a workspace it still declares: read so pruning knows whether they exist. */
+  leaving: readonly OwnedObject[];
 }
 
-/** Every API family with its diff: a family left out does not compile. */
-export type FamilyRegistry = { readonly [F in ApiFamily]: FamilyDiff };
+/**
+ * The part of one pass's observe scope (live/observe.ts) each family fills;
+ * observing it (the I/O) stays in live/. A family missing here does not
+ * compile (the registry indexes this by every family).
+ */
+export interface FamilyReadScope {
+  identity: Pick<ObserveScope, 'workspaces' | 'managedGroupNames'>;
+  unityCatalog: Pick<ObserveScope, 'unityCatalog'>;
+  workspaceAssets: Pick<ObserveScope, 'workspaceAssets'>;
+}
+
+/**
+ * An API family's pure parts: what it reads and how it is diffed. The
+ * family, not the kind, is the unit, because a family's kinds are compared
+ * together (a group's assignment, membership and entitlements wait for each
+ * other); a kind that stands alone keeps its own diff in its module, which
+ * the family's diff calls.
+ */
+export interface KindFamily<F extends ApiFamily> {
+  readonly phase: FamilyPhase;
+  readonly diff: (input: FamilyDiffInput) => FamilyDiffResult;
+  /** What one pass reads for the family: the objects the desired state declares, and the owned ones leaving it. */
+  readonly reads: (input: ReadScopeInput) => FamilyReadScope[F];
+}
+
+/** Every API family with its diff and reads: a family left out does not compile. */
+export type FamilyRegistry = { readonly [F in ApiFamily]: KindFamily<F> };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_KINDS, type ActionKind, type KindOperations, type Operation, type OperationType } from '../domain/plan.js';
 import type { ApplyContext, FamilyRegistry, KindRegistry, ResourceKind } from './contract.js';
-import { applyOperation, FAMILY_DIFFS, familyOf, KINDS, OWNERSHIP, ownedTarget } from './registry.js';
+import { applyOperation, FAMILIES, familyOf, KINDS, OWNERSHIP, ownedTarget } from './registry.js';
 import { warehouseKind } from './warehouse.js';
 import { clusterPolicyKind } from './cluster-policy.js';
 
@@ -24,8 +24,8 @@ const { warehouse: _warehouse, ...withoutWarehouse } = KINDS;
 export const registryWithoutWarehouse: KindRegistry = withoutWarehouse;
 // @ts-expect-error a kind registered under another kind's name does not compile
 export const registryWithSwappedKind: KindRegistry = { ...KINDS, warehouse: clusterPolicyKind };
-const { workspaceAssets: _workspaceAssets, ...withoutWorkspaceAssetsDiff } = FAMILY_DIFFS;
-// @ts-expect-error an API family without its diff does not compile
+const { workspaceAssets: _workspaceAssets, ...withoutWorkspaceAssetsDiff } = FAMILIES;
+// @ts-expect-error an API family without its diff and reads does not compile
 export const familyWithoutDiff: FamilyRegistry = withoutWorkspaceAssetsDiff;
 type Uncovered = Exclude<OperationType, Exclude<KindOperations[ActionKind], 'updateGrants'>>;
 // @ts-expect-error an operation type that no kind lists does not compile

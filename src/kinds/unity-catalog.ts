@@ -10,10 +10,11 @@
  * Catalogs, schemas and external locations are owned; they are named by the
  * metastore, whichever workspace reaches them.
  */
-import { homeWorkspace, type DesiredState } from '../domain/desired.js';
-import type { OwnedObject } from '../domain/inventory.js';
+import { homeWorkspace, workspaceRef, type DesiredState } from '../domain/desired.js';
+import { ownedNames, type OwnedObject } from '../domain/inventory.js';
+import type { UnityCatalogScope } from '../live/observe-unity-catalog.js';
 import { createOrAdopt } from './adopt.js';
-import type { ResourceKind } from './contract.js';
+import type { FamilyReadScope, ReadScopeInput, ResourceKind } from './contract.js';
 
 /** Each customer's Unity Catalog objects, reached through its home workspace. */
 function declaredInHome(desired: DesiredState, objects: (customer: DesiredState['customers'][number]) => { kind: OwnedObject['kind']; name: string }[]): OwnedObject[] {
@@ -204,3 +205,42 @@ export const grantsKind: ResourceKind<'grants', 'unityCatalog'> = {
   // Grants belong to their securable: they are revoked by the diff, or leave with it.
   ownership: null,
 };
+
+/**
+ * What the Unity Catalog family reads, per customer through its home
+ * workspace: its catalog (declared and owned schemas) and locations; and the
+ * owned catalogs and locations leaving, through the workspace that reached them.
+ */
+export function unityCatalogReads({ desired, inventory, leaving }: ReadScopeInput): FamilyReadScope['unityCatalog'] {
+  const ownedSchemas = [...ownedNames(inventory, 'schema').keys()];
+  const schemasOf = (catalog: string) => ownedSchemas.filter((s) => s.startsWith(`${catalog.toLowerCase()}.`)).map((s) => s.slice(catalog.length + 1));
+  return { unityCatalog: [...declaredUnityCatalog(desired, schemasOf), ...leavingUnityCatalog(desired, leaving, schemasOf)] };
+}
+
+/** Per customer with Unity Catalog objects: its catalog (declared and owned schemas) and locations, through its home workspace. */
+function declaredUnityCatalog(desired: DesiredState, schemasOf: (catalog: string) => string[]): UnityCatalogScope[] {
+  return desired.customers
+    .filter((customer) => customer.catalog !== undefined || customer.externalLocations.length > 0)
+    .map((customer) => {
+      const catalog = customer.catalog;
+      return {
+        via: workspaceRef(desired, homeWorkspace(customer)),
+        ...(catalog ? { catalog: { name: catalog.name, schemas: [...catalog.schemas.map((s) => s.name), ...schemasOf(catalog.name)] } } : {}),
+        externalLocations: customer.externalLocations.map((l) => l.name),
+      };
+    });
+}
+
+/** Owned catalogs (with their owned schemas) and locations no longer declared, through the workspace that reached them. */
+function leavingUnityCatalog(desired: DesiredState, leaving: readonly OwnedObject[], schemasOf: (catalog: string) => string[]): UnityCatalogScope[] {
+  const declaredCatalogs = new Set(desired.customers.flatMap((c) => (c.catalog ? [c.catalog.name.toLowerCase()] : [])));
+  const catalogs = leaving
+    .filter((o) => o.kind === 'catalog' && !declaredCatalogs.has(o.name.toLowerCase()))
+    .map((o) => ({ via: workspaceRef(desired, o.workspace!), catalog: { name: o.name, schemas: schemasOf(o.name) }, externalLocations: [] }));
+  const locationsByWorkspace = new Map<string, string[]>();
+  for (const o of leaving.filter((l) => l.kind === 'external-location')) {
+    locationsByWorkspace.set(o.workspace!, [...(locationsByWorkspace.get(o.workspace!) ?? []), o.name]);
+  }
+  const locations = [...locationsByWorkspace].map(([via, names]) => ({ via: workspaceRef(desired, via), externalLocations: names }));
+  return [...catalogs, ...locations];
+}

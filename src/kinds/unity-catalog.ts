@@ -15,14 +15,13 @@ import { ownedNames, type OwnedObject } from '../domain/inventory.js';
 import type { UnityCatalogScope } from '../live/observe-unity-catalog.js';
 import { createOrAdopt } from './adopt.js';
 import type { FamilyReadScope, ReadScopeInput, ResourceKind } from './contract.js';
+import { optional, sameName } from './values.js';
 
 /** Each customer's Unity Catalog objects, reached through its home workspace. */
 function declaredInHome(desired: DesiredState, objects: (customer: DesiredState['customers'][number]) => { kind: OwnedObject['kind']; name: string }[]): OwnedObject[] {
   return desired.customers.flatMap((customer) => objects(customer).map((o) => ({ ...o, customer: customer.name, workspace: homeWorkspace(customer) })));
 }
 
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-const optionalComment = (comment: string | undefined) => (comment === undefined ? {} : { comment });
 
 export const catalogKind: ResourceKind<'catalog', 'unityCatalog'> = {
   kind: 'catalog',
@@ -31,7 +30,7 @@ export const catalogKind: ResourceKind<'catalog', 'unityCatalog'> = {
     createCatalog: {
       apply: async (op, session) => {
         const uc = session.client(op.via);
-        const comment = optionalComment(op.comment);
+        const comment = optional('comment', op.comment);
         const { adopted } = await createOrAdopt(() => uc.createCatalog({ name: op.name, ...comment }), () => uc.getCatalog(op.name));
         // An adopted object gets the declared fields the create would have set.
         if (adopted && op.comment !== undefined) await uc.updateCatalog(op.name, comment);
@@ -108,7 +107,7 @@ export const schemaKind: ResourceKind<'schema', 'unityCatalog'> = {
     createSchema: {
       apply: async (op, session) => {
         const uc = session.client(op.via);
-        const comment = optionalComment(op.comment);
+        const comment = optional('comment', op.comment);
         // Also the `default` schema, which every new catalog already has.
         const { adopted } = await createOrAdopt(
           () => uc.createSchema({ catalogName: op.catalog, name: op.name, ...comment }),
@@ -158,7 +157,7 @@ export const externalLocationKind: ResourceKind<'external-location', 'unityCatal
     createExternalLocation: {
       apply: async (op, session) => {
         const uc = session.client(op.via);
-        const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...optionalComment(op.comment) };
+        const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...optional('comment', op.comment) };
         const { adopted } = await createOrAdopt(() => uc.createExternalLocation({ name: op.name, ...fields }), () => uc.getExternalLocation(op.name));
         if (adopted) await uc.updateExternalLocation(op.name, fields);
       },

@@ -31,8 +31,9 @@ module.exports = {
       name: 'kinds-are-pure',
       severity: 'error',
       comment:
-        'A kind module (src/kinds) holds its diff-side rules and its handlers; handlers reach Databricks only through the session they are handed, ' +
-        'so at run time a kind imports domain/ and kinds/ only (the client types it names are type-only imports), and plan/ may read it.',
+        'A kind module (src/kinds) holds its handlers, ownership and diff, and each API family its diff and read scope; handlers reach Databricks only ' +
+        'through the session they are handed, so at run time a kind imports domain/ and kinds/ only (the client and observe-scope types it names are ' +
+        'type-only imports), and plan/ (the diff) and live/observe-scope.ts (what a pass reads) may call it.',
       from: { path: '^src/kinds/' },
       to: { path: '^src/', pathNot: '^src/(domain|kinds)/' },
     },

@@ -9,7 +9,7 @@ import { ApiError } from '../domain/errors.js';
 import type { LiveState } from '../domain/live.js';
 import type { PrincipalHandle } from '../domain/plan.js';
 import type { IdentityApi, IdentitySession } from '../kinds/identity-session.js';
-import { handleKey, principalName } from '../plan/identity-diff.js';
+import { handleKey, principalName } from '../kinds/identity-diff.js';
 
 export type { IdentityApi, ScimKind } from '../kinds/identity-session.js';
 

@@ -192,6 +192,13 @@ export function homeWorkspace(customer: Pick<DesiredCustomer, 'workspaces' | 'ca
   return customer.workspaces.find((workspace) => bindings[workspace] === 'READ_WRITE') ?? customer.workspaces[0] ?? '';
 }
 
+/** A declared workspace as the clients reach it: name, id and host (absent: the default host). */
+export function workspaceRef(desired: Pick<DesiredState, 'workspaces'>, name: string): Pick<DesiredWorkspace, 'name' | 'workspaceId' | 'host'> {
+  const workspace = desired.workspaces.find((w) => w.name === name);
+  if (!workspace) throw new Error(`workspace ${name} is not declared`);
+  return { name, workspaceId: workspace.workspaceId, ...(workspace.host ? { host: workspace.host } : {}) };
+}
+
 /**
  * The protected group patterns of the whole desired state: the entitlement
  * model's own (`users`, `admins`, `users-clone-*`) always, plus every

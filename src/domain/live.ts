@@ -61,7 +61,7 @@ export interface LiveState {
 
 /**
  * Unity Catalog as seen from each customer's home workspace (see
- * plan/unity-catalog-diff.ts): only the securables the desired state names
+ * kinds/unity-catalog-diff.ts): only the securables the desired state names
  * (and those the inventory says it once did), never the whole metastore.
  */
 export interface LiveUnityCatalog {

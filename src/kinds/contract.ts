@@ -11,9 +11,11 @@
  * a kind's ownership and pruning without loading any client.
  */
 import type { DesiredState } from '../domain/desired.js';
-import type { OwnedKind, OwnedObject } from '../domain/inventory.js';
+import type { DesiredStateIssue } from '../domain/errors.js';
+import type { Inventory, OwnedKind, OwnedObject } from '../domain/inventory.js';
 import type { LiveState } from '../domain/live.js';
 import type { Action, ActionKind, KindOperations, Operation, OperationOf, OperationType, Readable } from '../domain/plan.js';
+import type { ObserveScope } from '../live/observe.js';
 import type { IdentitySession } from './identity-session.js';
 import type { UnityCatalogSession } from './unity-catalog-session.js';
 import type { WorkspaceAssetSession } from './workspace-asset-session.js';
@@ -87,3 +89,67 @@ export type AnyResourceKind<K extends ActionKind> = { [F in ApiFamily]: Resource
 
 /** The registry's shape: every kind, with its own rules. */
 export type KindRegistry = { readonly [K in ActionKind]: AnyResourceKind<K> };
+
+/** What a family's diff is given: the pass's inputs, and what the plan around it decided. */
+export interface FamilyDiffInput {
+  desired: DesiredState;
+  live: LiveState;
+  /** What onboarder owns (earlier applied revisions declared it): only those objects may be deleted. */
+  inventory: Inventory;
+  /** `external`: principals missing from the account are reported as waiting for the identity provider. */
+  principals: 'create' | 'external';
+  /** Ids of the actions the principals phase planned (after its guard): access to a group the plan creates waits for it. */
+  identityActionIds: ReadonlySet<string>;
+  /** Groups (lower-cased) leaving while the plan's deletions are blocked: their grants and permissions stay as they are. */
+  heldPrincipals?: ReadonlySet<string>;
+}
+
+export interface FamilyDiffResult {
+  actions: Action[];
+  /** Desired-state issues only live state reveals (a storage credential that does not exist), located in the desired state. */
+  issues: DesiredStateIssue[];
+}
+
+/**
+ * When a family is diffed. `principals`: first, since the others name what
+ * it creates (plan/diff.ts guards its membership removals before anything
+ * is planned on top). `access`: after, with the principals' action ids;
+ * planned again holding the leaving groups when the deletion guard blocks.
+ */
+export type FamilyPhase = 'principals' | 'access';
+
+/** What a family's read scope is worked out from. */
+export interface ReadScopeInput {
+  desired: DesiredState;
+  inventory: Inventory;
+  /** Owned objects the desired state no longer declares, in a workspace it still declares: read so pruning knows whether they exist. */
+  leaving: readonly OwnedObject[];
+}
+
+/**
+ * The part of one pass's observe scope (live/observe.ts) each family fills;
+ * observing it (the I/O) stays in live/. A family missing here does not
+ * compile (the registry indexes this by every family).
+ */
+export interface FamilyReadScope {
+  identity: Pick<ObserveScope, 'workspaces' | 'managedGroupNames'>;
+  unityCatalog: Pick<ObserveScope, 'unityCatalog'>;
+  workspaceAssets: Pick<ObserveScope, 'workspaceAssets'>;
+}
+
+/**
+ * An API family's pure parts: what it reads and how it is diffed. The
+ * family, not the kind, is the unit, because a family's kinds are compared
+ * together (a group's assignment, membership and entitlements wait for each
+ * other); a kind that stands alone keeps its own diff in its module, which
+ * the family's diff calls.
+ */
+export interface KindFamily<F extends ApiFamily> {
+  readonly phase: FamilyPhase;
+  readonly diff: (input: FamilyDiffInput) => FamilyDiffResult;
+  /** What one pass reads for the family: the objects the desired state declares, and the owned ones leaving it. */
+  readonly reads: (input: ReadScopeInput) => FamilyReadScope[F];
+}
+
+/** Every API family with its diff and reads: a family left out does not compile. */
+export type FamilyRegistry = { readonly [F in ApiFamily]: KindFamily<F> };

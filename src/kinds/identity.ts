@@ -1,6 +1,6 @@
 /**
  * The identity kinds: persona groups, users, service principals, workspace
- * assignments, membership and entitlements. Their diff is plan/identity-diff.ts
+ * assignments, membership and entitlements. Their diff is kinds/identity-diff.ts
  * (one pass over the groups, since assignment, membership and entitlements
  * each wait for the others); their writes go to account SCIM, workspace
  * assignments and workspace SCIM.
@@ -9,10 +9,23 @@
  * user is never deleted), and assignments, membership and entitlements are
  * changes of a group or principal, not objects of their own.
  */
+import { workspaceRef } from '../domain/desired.js';
 import type { OwnedObject } from '../domain/inventory.js';
 import { isProtectedGroup } from '../domain/identity.js';
 import { createOrAdopt } from './adopt.js';
-import type { ResourceKind } from './contract.js';
+import type { FamilyReadScope, ReadScopeInput, ResourceKind } from './contract.js';
+
+/**
+ * What the identity family reads: every declared workspace (assignments and
+ * entitlements), and the members of the persona groups (account groups,
+ * users and service principals are listed whole).
+ */
+export function identityReads({ desired }: ReadScopeInput): FamilyReadScope['identity'] {
+  return {
+    workspaces: desired.workspaces.map((w) => workspaceRef(desired, w.name)),
+    managedGroupNames: desired.groups.map((g) => g.displayName),
+  };
+}
 
 export const groupKind: ResourceKind<'group', 'identity'> = {
   kind: 'group',

@@ -1,11 +1,11 @@
-// Promise: every kind has a handler for each of its operations and an ownership rule, or the code does not compile.
+// Promise: every kind has a handler for each of its operations and an ownership rule, and every API family its diff, or the code does not compile.
 // The registry's types are checked by `tsc` (npm run typecheck): each @ts-expect-error below must stay an error, or the typecheck fails.
 import { describe, expect, it } from 'vitest';
 import { ACTION_KINDS, type ActionKind, type KindOperations, type Operation, type OperationType } from '../domain/plan.js';
-import type { ApplyContext, KindRegistry, ResourceKind } from './contract.js';
-import { applyOperation, familyOf, KINDS, OWNERSHIP, ownedTarget } from './registry.js';
+import type { ApplyContext, FamilyRegistry, KindRegistry, ResourceKind } from './contract.js';
+import { applyOperation, FAMILIES, familyOf, KINDS, OWNERSHIP, ownedTarget } from './registry.js';
 import { warehouseKind } from './warehouse.js';
-import { clusterPolicyKind } from './workspace-assets.js';
+import { clusterPolicyKind } from './cluster-policy.js';
 
 type Warehouse = ResourceKind<'warehouse', 'workspaceAssets'>;
 const { createWarehouse, editWarehouse, deleteWarehouse } = warehouseKind.operations;
@@ -24,6 +24,9 @@ const { warehouse: _warehouse, ...withoutWarehouse } = KINDS;
 export const registryWithoutWarehouse: KindRegistry = withoutWarehouse;
 // @ts-expect-error a kind registered under another kind's name does not compile
 export const registryWithSwappedKind: KindRegistry = { ...KINDS, warehouse: clusterPolicyKind };
+const { workspaceAssets: _workspaceAssets, ...withoutWorkspaceAssetsDiff } = FAMILIES;
+// @ts-expect-error an API family without its diff and reads does not compile
+export const familyWithoutDiff: FamilyRegistry = withoutWorkspaceAssetsDiff;
 type Uncovered = Exclude<OperationType, Exclude<KindOperations[ActionKind], 'updateGrants'>>;
 // @ts-expect-error an operation type that no kind lists does not compile
 export const operationWithoutKind: [Uncovered] extends [never] ? true : Uncovered = true;

@@ -1,7 +1,7 @@
 /**
  * The Unity Catalog kinds: each customer's catalog, its bindings and
  * isolation, its schemas, its external locations, and the grants on them.
- * Their diff is plan/unity-catalog-diff.ts; their writes go through the
+ * Their diff is kinds/unity-catalog-diff.ts; their writes go through the
  * customer's home workspace (`via`). Creates adopt an object that already
  * exists (a retry after a lost answer, or a 409); deletes never force, so
  * a catalog, schema or location someone filled with their own data refuses
@@ -10,18 +10,18 @@
  * Catalogs, schemas and external locations are owned; they are named by the
  * metastore, whichever workspace reaches them.
  */
-import { homeWorkspace, type DesiredState } from '../domain/desired.js';
-import type { OwnedObject } from '../domain/inventory.js';
+import { homeWorkspace, workspaceRef, type DesiredState } from '../domain/desired.js';
+import { ownedNames, type OwnedObject } from '../domain/inventory.js';
+import type { UnityCatalogScope } from '../live/observe-unity-catalog.js';
 import { createOrAdopt } from './adopt.js';
-import type { ResourceKind } from './contract.js';
+import type { FamilyReadScope, ReadScopeInput, ResourceKind } from './contract.js';
+import { optional, sameName } from './values.js';
 
 /** Each customer's Unity Catalog objects, reached through its home workspace. */
 function declaredInHome(desired: DesiredState, objects: (customer: DesiredState['customers'][number]) => { kind: OwnedObject['kind']; name: string }[]): OwnedObject[] {
   return desired.customers.flatMap((customer) => objects(customer).map((o) => ({ ...o, customer: customer.name, workspace: homeWorkspace(customer) })));
 }
 
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-const optionalComment = (comment: string | undefined) => (comment === undefined ? {} : { comment });
 
 export const catalogKind: ResourceKind<'catalog', 'unityCatalog'> = {
   kind: 'catalog',
@@ -30,7 +30,7 @@ export const catalogKind: ResourceKind<'catalog', 'unityCatalog'> = {
     createCatalog: {
       apply: async (op, session) => {
         const uc = session.client(op.via);
-        const comment = optionalComment(op.comment);
+        const comment = optional('comment', op.comment);
         const { adopted } = await createOrAdopt(() => uc.createCatalog({ name: op.name, ...comment }), () => uc.getCatalog(op.name));
         // An adopted object gets the declared fields the create would have set.
         if (adopted && op.comment !== undefined) await uc.updateCatalog(op.name, comment);
@@ -107,7 +107,7 @@ export const schemaKind: ResourceKind<'schema', 'unityCatalog'> = {
     createSchema: {
       apply: async (op, session) => {
         const uc = session.client(op.via);
-        const comment = optionalComment(op.comment);
+        const comment = optional('comment', op.comment);
         // Also the `default` schema, which every new catalog already has.
         const { adopted } = await createOrAdopt(
           () => uc.createSchema({ catalogName: op.catalog, name: op.name, ...comment }),
@@ -157,7 +157,7 @@ export const externalLocationKind: ResourceKind<'external-location', 'unityCatal
     createExternalLocation: {
       apply: async (op, session) => {
         const uc = session.client(op.via);
-        const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...optionalComment(op.comment) };
+        const fields = { url: op.url, credentialName: op.credential, readOnly: op.readOnly, ...optional('comment', op.comment) };
         const { adopted } = await createOrAdopt(() => uc.createExternalLocation({ name: op.name, ...fields }), () => uc.getExternalLocation(op.name));
         if (adopted) await uc.updateExternalLocation(op.name, fields);
       },
@@ -204,3 +204,42 @@ export const grantsKind: ResourceKind<'grants', 'unityCatalog'> = {
   // Grants belong to their securable: they are revoked by the diff, or leave with it.
   ownership: null,
 };
+
+/**
+ * What the Unity Catalog family reads, per customer through its home
+ * workspace: its catalog (declared and owned schemas) and locations; and the
+ * owned catalogs and locations leaving, through the workspace that reached them.
+ */
+export function unityCatalogReads({ desired, inventory, leaving }: ReadScopeInput): FamilyReadScope['unityCatalog'] {
+  const ownedSchemas = [...ownedNames(inventory, 'schema').keys()];
+  const schemasOf = (catalog: string) => ownedSchemas.filter((s) => s.startsWith(`${catalog.toLowerCase()}.`)).map((s) => s.slice(catalog.length + 1));
+  return { unityCatalog: [...declaredUnityCatalog(desired, schemasOf), ...leavingUnityCatalog(desired, leaving, schemasOf)] };
+}
+
+/** Per customer with Unity Catalog objects: its catalog (declared and owned schemas) and locations, through its home workspace. */
+function declaredUnityCatalog(desired: DesiredState, schemasOf: (catalog: string) => string[]): UnityCatalogScope[] {
+  return desired.customers
+    .filter((customer) => customer.catalog !== undefined || customer.externalLocations.length > 0)
+    .map((customer) => {
+      const catalog = customer.catalog;
+      return {
+        via: workspaceRef(desired, homeWorkspace(customer)),
+        ...(catalog ? { catalog: { name: catalog.name, schemas: [...catalog.schemas.map((s) => s.name), ...schemasOf(catalog.name)] } } : {}),
+        externalLocations: customer.externalLocations.map((l) => l.name),
+      };
+    });
+}
+
+/** Owned catalogs (with their owned schemas) and locations no longer declared, through the workspace that reached them. */
+function leavingUnityCatalog(desired: DesiredState, leaving: readonly OwnedObject[], schemasOf: (catalog: string) => string[]): UnityCatalogScope[] {
+  const declaredCatalogs = new Set(desired.customers.flatMap((c) => (c.catalog ? [c.catalog.name.toLowerCase()] : [])));
+  const catalogs = leaving
+    .filter((o) => o.kind === 'catalog' && !declaredCatalogs.has(o.name.toLowerCase()))
+    .map((o) => ({ via: workspaceRef(desired, o.workspace!), catalog: { name: o.name, schemas: schemasOf(o.name) }, externalLocations: [] }));
+  const locationsByWorkspace = new Map<string, string[]>();
+  for (const o of leaving.filter((l) => l.kind === 'external-location')) {
+    locationsByWorkspace.set(o.workspace!, [...(locationsByWorkspace.get(o.workspace!) ?? []), o.name]);
+  }
+  const locations = [...locationsByWorkspace].map(([via, names]) => ({ via: workspaceRef(desired, via), externalLocations: names }));
+  return [...catalogs, ...locations];
+}

@@ -1,7 +1,8 @@
 /**
- * Cluster policies, template notebooks and the persona groups' permissions
- * on every workspace asset, in one workspace each. Their diff is
- * plan/workspace-assets-diff.ts; warehouses are src/kinds/warehouse.ts.
+ * The persona groups' permissions on every workspace asset (warehouses,
+ * cluster policies, notebooks). Their diff is the workspace-assets family
+ * diff (kinds/workspace-assets-diff.ts): it compares each asset's ACL once
+ * the asset's own kind has planned it.
  *
  * Permissions are written read-modify-write, at apply time: the object's
  * current direct entries are read, the managed groups' entries replaced by
@@ -9,77 +10,9 @@
  * onboarder does not manage (the owner, people, onboarder itself) is sent
  * back unchanged, so a PUT never takes it away.
  */
-import { inWorkspace } from '../domain/action-key.js';
-import type { OwnedObject } from '../domain/inventory.js';
 import type { AssetRef } from '../domain/plan.js';
 import type { AclChange, PermissionObjectType } from '../live/permissions.js';
 import type { ResourceKind } from './contract.js';
-import { createNamedAsset, declaredPerWorkspace, liveAssets, pruneNamedAsset } from './workspace-asset-family.js';
-
-export const clusterPolicyKind: ResourceKind<'cluster-policy', 'workspaceAssets'> = {
-  kind: 'cluster-policy',
-  family: 'workspaceAssets',
-  operations: {
-    createClusterPolicy: {
-      apply: (op, session) =>
-        createNamedAsset(session, op.workspace, { type: 'cluster-policy', name: op.name }, async () => {
-          return (await session.clients(op.workspace).clusterPolicies.create({ name: op.name, definition: op.definition })).policyId;
-        }),
-      owns: (op) => ({ kind: 'cluster-policy', name: op.name, workspace: op.workspace }),
-    },
-    editClusterPolicy: {
-      apply: (op, session) => session.clients(op.workspace).clusterPolicies.edit(op.id, { name: op.name, definition: op.definition }),
-      owns: () => null,
-    },
-    deleteClusterPolicy: {
-      // A policy that is already gone counts as deleted, so a retried prune converges.
-      apply: (op, session) => session.clients(op.workspace).clusterPolicies.delete(op.id),
-      owns: (op) => ({ kind: 'cluster-policy', name: op.name, workspace: op.workspace }),
-    },
-  },
-  ownership: {
-    owned: 'cluster-policy',
-    listed: true,
-    declared: (desired) => declaredPerWorkspace(desired, (c) => c.clusterPolicies.map((p): Pick<OwnedObject, 'kind' | 'name'> => ({ kind: 'cluster-policy', name: p.name }))),
-    prune: (object, { live }) =>
-      pruneNamedAsset(object, (assets) => assets.clusterPolicies, live, (policy, workspace) => ({ type: 'deleteClusterPolicy', workspace, id: policy.id, name: policy.name })),
-  },
-};
-
-export const notebookKind: ResourceKind<'notebook', 'workspaceAssets'> = {
-  kind: 'notebook',
-  family: 'workspaceAssets',
-  operations: {
-    importNotebook: {
-      // Overwrites in place (the object id and its permissions stay); missing parent folders are created.
-      apply: (op, session) => session.clients(op.workspace).objects.importSource({ path: op.path, language: op.language, content: op.content }),
-      owns: (op) => ({ kind: 'notebook', name: op.path, workspace: op.workspace }),
-    },
-    deleteNotebook: {
-      apply: (op, session) => session.clients(op.workspace).objects.delete(op.path),
-      owns: (op) => ({ kind: 'notebook', name: op.path, workspace: op.workspace }),
-    },
-  },
-  ownership: {
-    owned: 'notebook',
-    // Read one by one: a direct read's 404 is trusted at once.
-    listed: false,
-    declared: (desired) => declaredPerWorkspace(desired, (c) => c.notebooks.map((n): Pick<OwnedObject, 'kind' | 'name'> => ({ kind: 'notebook', name: n.path }))),
-    prune: (object, { live }) => {
-      const workspace = object.workspace ?? '';
-      const notebook = liveAssets(live, workspace).notebooks.find((n) => n.path === object.name);
-      if (!notebook) return { outcome: 'absent' };
-      // Something other than a notebook at the path now: not ours.
-      if (notebook.occupiedBy !== undefined) return { outcome: 'release' };
-      return {
-        outcome: 'delete',
-        target: inWorkspace(notebook.path, workspace),
-        before: { objectId: notebook.objectId },
-        op: { type: 'deleteNotebook', workspace, path: notebook.path },
-      };
-    },
-  },
-};
 
 const ACL_TYPE: Record<AssetRef['type'], PermissionObjectType> = {
   warehouse: 'warehouses',

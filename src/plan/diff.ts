@@ -6,17 +6,15 @@ import { confirmToken } from '../domain/confirm-token.js';
 import { protectedGroupPatterns, type DesiredState, type OffboardedCustomer } from '../domain/desired.js';
 import type { LiveState } from '../domain/live.js';
 import { EMPTY_INVENTORY, type Inventory } from '../domain/inventory.js';
-import { leavingObjects } from '../kinds/registry.js';
+import { diffFamilies, leavingObjects } from '../kinds/registry.js';
 import type { Action, ActionKind, Offboarding, Plan, PlanSummary } from '../domain/plan.js';
-import { diffIdentity, type IdentityDiffOptions } from './identity-diff.js';
+import type { IdentityDiffOptions } from '../kinds/identity-diff.js';
 import { guardMembershipLoss } from './membership-guard.js';
 import { assertDependenciesRunEarlier } from './dependency-guard.js';
 import { compareActions } from './order.js';
 import { diffPrune } from './prune.js';
 import { guardDeletions } from './prune-guard.js';
 import { assertNoProtectedTargets } from './protected-guard.js';
-import { diffUnityCatalog } from './unity-catalog-diff.js';
-import { diffWorkspaceAssets } from './workspace-assets-diff.js';
 
 export interface DiffOptions extends IdentityDiffOptions {
   /** Kinds whose drift is reported but never applied (`--mode=observe` observes every kind). */
@@ -56,8 +54,10 @@ function guardedDiff(desired: DesiredState, live: LiveState, options: DiffOption
   const inventory = options.inventory ?? EMPTY_INVENTORY;
   // Leaving on purpose: their deletions pass the deletion guards. (They plan no membership removals: their groups are deleted whole.)
   const offboarded = new Set((desired.offboarded ?? []).map((c) => c.name));
+  const input = { desired, live, inventory, principals: options.principals, identityActionIds: new Set<string>() };
   // Guarded before anything is planned on top: the other diffs depend only on the identity actions that remain.
-  const membership = guardMembershipLoss(diffIdentity(desired, live, options), {
+  const principals = diffFamilies('principals', input);
+  const membership = guardMembershipLoss(principals.actions, {
     liveGroups: live.groups,
     groupCustomers: new Map(desired.groups.map((g) => [g.displayName.toLowerCase(), g.customer])),
     ...(options.allowMassDelete ? { allowMassDelete: true } : {}),
@@ -86,11 +86,8 @@ function guardedDiff(desired: DesiredState, live: LiveState, options: DiffOption
     const held = holdLeavingGroups
       ? new Set(leavingObjects(desired, inventory).filter((o) => o.kind === 'group' && !offboarded.has(o.customer)).map((o) => o.name.toLowerCase()))
       : undefined;
-    const unityCatalog = diffUnityCatalog(desired, live, { inventory, identityActionIds, ...(held ? { heldPrincipals: held } : {}) });
-    // The entries of a group the inventory names are managed (removed before it goes), but a held group's.
-    const managedInventory = held ? { objects: inventory.objects.filter((o) => !(o.kind === 'group' && held.has(o.name.toLowerCase()))) } : inventory;
-    const assets = diffWorkspaceAssets(desired, live, { identityActionIds, inventory: managedInventory });
-    return { unityCatalog, actions: [...identity, ...unityCatalog.actions, ...assets, ...pruned.actions] };
+    const access = diffFamilies('access', { ...input, identityActionIds, ...(held ? { heldPrincipals: held } : {}) });
+    return { issues: [...principals.issues, ...access.issues], actions: [...identity, ...access.actions, ...pruned.actions] };
   };
   let planned = assetsAndGrants(false);
   let guarded = guard(planned.actions);
@@ -104,7 +101,7 @@ function guardedDiff(desired: DesiredState, live: LiveState, options: DiffOption
   return {
     actions,
     summary: summarize(actions),
-    issues: planned.unityCatalog.issues,
+    issues: planned.issues,
     ...(guarded.blocked ? { pruneBlocked: guarded.blocked } : {}),
     ...(membership.held ? { membershipRemovalsBlocked: membership.held } : {}),
     ...(pruned.released.length > 0 ? { released: pruned.released } : {}),

@@ -17,7 +17,7 @@
  */
 import type { LiveGroup } from '../domain/live.js';
 import type { Action, MembershipHold } from '../domain/plan.js';
-import { principalName } from './identity-diff.js';
+import { principalName } from '../kinds/identity-diff.js';
 
 /**
  * Held when a group of at least MASS_LOSS_MIN_MEMBERS would lose more than

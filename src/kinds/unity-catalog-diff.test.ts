@@ -5,8 +5,8 @@ import { formatIssue } from '../domain/errors.js';
 import type { Inventory } from '../domain/inventory.js';
 import { emptyUnityCatalog, securableKey, type LiveState, type LiveUnityCatalog } from '../domain/live.js';
 import type { Action } from '../domain/plan.js';
-import { diff } from './diff.js';
-import { waveOf } from './order.js';
+import { diff } from '../plan/diff.js';
+import { waveOf } from '../plan/order.js';
 
 const UC_KINDS = new Set(['catalog', 'schema', 'catalog-bindings', 'catalog-isolation', 'external-location', 'grants']);
 const PROD = '1234567890123456';

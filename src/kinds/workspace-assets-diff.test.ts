@@ -4,8 +4,8 @@ import type { DesiredState } from '../domain/desired.js';
 import { emptyUnityCatalog, type LiveState, type LiveWorkspaceAssets } from '../domain/live.js';
 import { notebookHash } from '../domain/notebook.js';
 import type { Action } from '../domain/plan.js';
-import { diff } from './diff.js';
-import { waveOf } from './order.js';
+import { diff } from '../plan/diff.js';
+import { waveOf } from '../plan/order.js';
 
 const ASSET_KINDS = new Set(['warehouse', 'cluster-policy', 'notebook', 'permissions']);
 const OWNER = { kind: 'servicePrincipal' as const, principal: 'onboarder-app-id', level: 'IS_OWNER' };

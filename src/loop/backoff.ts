@@ -19,7 +19,14 @@ export interface Backoffs {
   recovered(failedNow: readonly string[]): void;
   /** When each held item is due again (epoch ms), except those `except` names. */
   dueDates(except?: string): Map<string, Date>;
-  /** The earliest due time of any held item, or undefined when none is held. */
+  /** Forget `item`'s failures (it is no longer retried on a timer). */
+  forget(item: string): void;
+  /**
+   * The earliest time an item that is still waiting comes due, or undefined
+   * when none is waiting. An item already due is not a reason for another
+   * pass: the pass that just ended selected it (or could not run it, and
+   * then scheduled its own retry).
+   */
   earliest(): number | undefined;
 }
 
@@ -39,8 +46,12 @@ export function createBackoffs(policy: BackoffPolicy, now: () => number, random:
     dueDates(except) {
       return new Map([...held].filter(([item]) => item !== except).map(([item, b]) => [item, new Date(b.dueAt)]));
     },
+    forget(item) {
+      held.delete(item);
+    },
     earliest() {
-      return held.size === 0 ? undefined : Math.min(...[...held.values()].map((b) => b.dueAt));
+      const waiting = [...held.values()].map((b) => b.dueAt).filter((dueAt) => dueAt > now());
+      return waiting.length === 0 ? undefined : Math.min(...waiting);
     },
   };
 }

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyWithoutHosts, until } from '../../test/support/harness.js';
+import { ApiError } from '../domain/errors.js';
 import { emptyUnityCatalog, type LiveState } from '../domain/live.js';
 import { startControllerHttpServer, type ControllerHttpServer } from '../report/http-server.js';
 import { createMetrics } from '../report/metrics.js';
@@ -123,5 +124,53 @@ describe('the pass deadline and the watchdog', () => {
     expect(observed).toHaveLength(2);
     expect(serving.status().wedged).toBeUndefined();
     expect(await healthz()).toEqual({ status: 200, text: 'ok\n' });
+  });
+});
+
+describe('what a pass came to', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const start = async (observe: LivePort['observe'], leader = true) => {
+    const metrics = createMetrics();
+    controller = createController({
+      dir: await copyWithoutHosts(),
+      logger: pino({ level: 'silent' }),
+      metrics,
+      diffOptions: { principals: 'create' },
+      resyncIntervalMs: 60_000,
+      backoff: { baseMs: 20, maxMs: 50 },
+      live: { observe, runner: () => async () => undefined },
+      ...(leader ? {} : { leadership: { isLeader: () => false, onChange: () => undefined } }),
+    });
+    await controller.start();
+    return metrics;
+  };
+  const reconciles = async (metrics: ReturnType<typeof createMetrics>) => {
+    const text = await metrics.registry.getSingleMetricAsString('onboarder_reconcile_total');
+    return Object.fromEntries([...text.matchAll(/result="(\w+)"\} (\d+)/g)].map(([, result, n]) => [result, Number(n)]));
+  };
+
+  it('retries a pass that could not read with backoff, and stops retrying once the error is one only a change of rights can mend', async () => {
+    let observes = 0;
+    const forbidden = new ApiError({ family: 'account-scim', method: 'GET', path: '/Groups', status: 403, errorCode: 'PERMISSION_DENIED', apiMessage: 'not an account admin', retryable: false });
+    const unavailable = new ApiError({ family: 'account-scim', method: 'GET', path: '/Groups', status: 503, errorCode: 'TEMPORARILY_UNAVAILABLE', apiMessage: 'down', retryable: true });
+    const metrics = await start(async () => {
+      observes++;
+      throw observes === 1 ? unavailable : forbidden;
+    });
+    // The 503 is retried after its backoff (20-50 ms); the 403 that follows is terminal: no retry until a revision or resync.
+    await sleep(600);
+    expect(observes).toBe(2);
+    expect(await reconciles(metrics)).toMatchObject({ error: 2 });
+    expect(controller!.status().lastReconcile).toMatchObject({ result: 'error', error: expect.stringContaining('not an account admin') });
+  });
+
+  it("counts only the leader's passes: a follower's success must not hide a leader that never converges", async () => {
+    const live: LiveState = { groups: [], users: [], servicePrincipals: [], workspaces: [], unityCatalog: emptyUnityCatalog(), assets: {} };
+    const metrics = await start(async () => live, false);
+    // The example names a storage credential this empty account lacks, so the follower's plan is rejected: not counted either.
+    await until('the follower planned', () => controller!.status().lastReconcile !== null);
+    expect(controller!.status().lastReconcile?.result).toBe('rejected');
+    expect(await reconciles(metrics)).toEqual({ success: 0, error: 0, rejected: 0 });
+    expect(await metrics.registry.getSingleMetricAsString('onboarder_last_success_timestamp_seconds')).toMatch(/onboarder_last_success_timestamp_seconds 0$/m);
   });
 });

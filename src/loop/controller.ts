@@ -15,70 +15,19 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { formatIssue } from '../domain/errors.js';
 import { ACTION_KINDS, unhandled } from '../domain/plan.js';
-import { summarize, type DiffOptions } from '../plan/diff.js';
+import { summarize } from '../plan/diff.js';
 import { customerOf, passOutcomeLine } from '../report/drift.js';
-import type { Metrics } from '../report/metrics.js';
 import { lastReconcileFields, type ControllerStatus } from '../report/status.js';
-import { createBackoffs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { createBackoffs, DEFAULT_BACKOFF } from './backoff.js';
+import type { Controller, ControllerOptions } from './controller-options.js';
 import { createSyncMemory } from './sync-memory.js';
 import { outcomeOfError, outcomeOfResult, type PassOutcome } from './pass-outcome.js';
-import { applyPass, planPass, type InventoryPort, type LivePort, type PassResult, type ReconcileDeps } from './reconciler.js';
-import type { LoadOptions } from '../desired/load.js';
+import { applyPass, planPass, type PassResult, type ReconcileDeps } from './reconciler.js';
 import { formatDuration, PassStoppedError, settlesWithin, startPassSignal, type PassSignal } from './pass-signal.js';
 import { readRevision, type Revision } from './revision.js';
 import { watchRevisions, type RevisionWatcher } from './watch.js';
 
-export interface Leadership {
-  isLeader(): boolean;
-  onChange(listener: (leader: boolean) => void): void;
-  /** Who holds the Lease as last read; undefined when nobody does (or not read yet). */
-  holder?(): string | undefined;
-}
-
-export interface ControllerOptions {
-  dir: string;
-  live: LivePort;
-  inventory?: InventoryPort;
-  logger: Logger;
-  metrics: Metrics;
-  diffOptions: DiffOptions;
-  resyncIntervalMs: number;
-  /** How revisions are loaded (the trusted hosts their Workspaces may name). */
-  load?: LoadOptions;
-  /** Up to this fraction of the interval is added at random, so replicas do not resync in step. Default 0.1. */
-  resyncJitter?: number;
-  debounceMs?: number;
-  /** Absent: this instance always leads (no election). */
-  leadership?: Leadership;
-  /** This replica's identity (the Lease holderIdentity it uses), shown on its status page. */
-  replica?: string;
-  backoff?: BackoffPolicy;
-  random?: () => number;
-  now?: () => number;
-  /** The deadline of one pass: past it the pass is aborted through its signal and reported as failed. Default 15 min. */
-  passTimeoutMs?: number;
-  /**
-   * The watchdog: a pass still running this long after its deadline (its
-   * abort did not end it) is abandoned, and /healthz fails until a pass
-   * ends again. Default 30 s.
-   */
-  watchdogMarginMs?: number;
-}
-
-export interface Controller {
-  start(): Promise<void>;
-  /**
-   * Stops taking work; in-flight API calls may finish (new actions are not
-   * started) within `graceMs`, then the pass is aborted. Returns within
-   * `graceMs` plus a few seconds, even if the pass does not end.
-   */
-  stop(graceMs: number): Promise<void>;
-  status(): ControllerStatus;
-  /** Queues a pass (e.g. for a test or a manual trigger). */
-  reconcileNow(reason: string): void;
-  /** Resolves when no pass is running or queued. */
-  idle(): Promise<void>;
-}
+export type { Controller, ControllerOptions, Leadership } from './controller-options.js';
 
 /** Not an item of actions: a pass that could not read live state backs off under this key. */
 const OBSERVE_ITEM = '(observe)';
@@ -227,7 +176,6 @@ export function createController(options: ControllerOptions): Controller {
     );
     rejected = { id: revision.id, at: new Date(now()), errors, issues: revision.issues };
     options.metrics.recordRevision(null, false);
-    options.metrics.recordReconcile('rejected', 0);
     return false;
   }
 
@@ -241,8 +189,12 @@ export function createController(options: ControllerOptions): Controller {
   };
 
   /** The one switch from a pass's outcome to backoff, status, metrics and the log. */
-  const settle = (outcome: PassOutcome, pass: RunningPass, passLog: Logger) => {
+  const settle = (outcome: PassOutcome, pass: RunningPass, passLog: Logger, leader: boolean) => {
     wedged = undefined;
+    // Only the leader's passes count: a follower applies nothing, and its "success" must not hide a leader that never converges.
+    const count = (result: 'success' | 'error' | 'rejected', seconds: number) => {
+      if (leader) options.metrics.recordReconcile(result, seconds);
+    };
     const finishedAt = new Date(now());
     const seconds = (finishedAt.getTime() - pass.startedAt.getTime()) / 1000;
     const base = { id: pass.id, revision: current?.id ?? null, startedAt: pass.startedAt, finishedAt };
@@ -256,29 +208,31 @@ export function createController(options: ControllerOptions): Controller {
         if (failedItems.length > 0) passLog.warn({ backingOff: failedItems }, 'failed items back off');
         recordPassEnd(result, passLog);
         const ended = failedItems.length > 0 ? 'error' : 'success';
-        options.metrics.recordReconcile(ended, seconds);
+        count(ended, seconds);
         lastReconcile = { ...base, result: ended, ...lastReconcileFields(result.plan, result.report?.failed ?? 0) };
         return;
       }
       case 'retry':
         // All of it again, with backoff: the observe item holds the next pass back a little.
         backoff.fail(OBSERVE_ITEM);
+        for (const item of outcome.failedItems ?? []) backoff.fail(item);
         if (outcome.result) recordPassEnd(outcome.result, passLog);
         passLog.error({ err: outcome.reason }, 'reconcile failed');
-        options.metrics.recordReconcile('error', seconds);
+        count('error', seconds);
         lastReconcile = { ...base, result: 'error', ...(outcome.result ? lastReconcileFields(outcome.result.plan, outcome.result.report?.failed ?? 0) : nothing), error: outcome.reason };
         return;
       case 'terminal':
         // No backoff retries: the same pass would fail the same way. The next revision or resync tries again.
+        backoff.forget(OBSERVE_ITEM);
         passLog.error({ err: outcome.reason }, 'reconcile failed: not retried until the next revision or resync');
-        options.metrics.recordReconcile('error', seconds);
+        count('error', seconds);
         lastReconcile = { ...base, result: 'error', ...nothing, error: outcome.reason };
         return;
       case 'rejected': {
         const errors = outcome.issues.map(formatIssue);
         rejected = { id: current?.id ?? 'unknown', at: finishedAt, errors, issues: outcome.issues };
         passLog.error({ err: errors.join('; ') }, 'plan rejected: nothing applied');
-        options.metrics.recordReconcile('rejected', seconds);
+        count('rejected', seconds);
         lastReconcile = { ...base, result: 'rejected', ...nothing, error: errors.join('\n') };
         return;
       }
@@ -302,7 +256,11 @@ export function createController(options: ControllerOptions): Controller {
       // resync, a backoff ending or a leadership change (also asking now) needs a full observe.
       skipped = current !== undefined && !loaded && [...reasons].every((r) => r === REVISION_TRIGGER);
       if (skipped) passLog.debug('no pass for a rejected revision');
-      if (skipped || !current) return;
+      if (skipped || !current) {
+        // Counted here only when no pass follows: a pass with the revision in force counts its own outcome, once.
+        if (!loaded && isLeader()) options.metrics.recordReconcile('rejected', 0);
+        return;
+      }
       passLog = passLog.child({ revision: current.id });
       const deps: ReconcileDeps = {
         live: options.live,
@@ -329,8 +287,14 @@ export function createController(options: ControllerOptions): Controller {
         outcome = outcomeOfError(error, pass.signal.stoppedBecause());
       }
       if (ignoreAbandoned()) return;
-      settle(outcome, pass, passLog);
+      settle(outcome, pass, passLog, leader);
+    } catch (error) {
+      // Reading the revision, or reporting, failed: still a pass that ended, and never an unhandled rejection.
+      if (ignoreAbandoned()) return;
+      settle(outcomeOfError(error, pass.signal.stoppedBecause()), pass, passLog, isLeader());
     } finally {
+      // Any pass that ended shows the loop is not wedged (a skipped one included).
+      if (!pass.abandoned) wedged = undefined;
       // Every pass is a full reconcile, so the next resync is an interval after the last pass, whatever
       // triggered it (a resync folded into a queued pass must not end the resync chain). An abandoned
       // pass's were set when it was abandoned; a skipped one leaves the timers as they were.

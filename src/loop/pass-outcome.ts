@@ -18,7 +18,7 @@ export type PassOutcome =
    * written, cut short by its deadline or a shutdown): all of it again,
    * with backoff. `result` is there when the actions ran before it stopped.
    */
-  | { type: 'retry'; reason: string; result?: PassResult }
+  | { type: 'retry'; reason: string; result?: PassResult; failedItems?: string[] }
   /**
    * The same pass would fail the same way until something outside it
    * changes (the configuration, the credentials' rights): no backoff
@@ -30,9 +30,10 @@ export type PassOutcome =
 
 /** A pass that returned: done, or cut short after its actions ran. */
 export function outcomeOfResult(result: PassResult, itemOf: (action: Action) => string): PassOutcome {
-  if (result.stopped !== undefined) return { type: 'retry', reason: result.stopped, result };
   const failed = (result.report?.results ?? []).filter((r) => r.outcome === 'failed').map((r) => itemOf(r.action));
-  return { type: 'done', result, failedItems: [...new Set(failed)].sort() };
+  const failedItems = [...new Set(failed)].sort();
+  if (result.stopped !== undefined) return { type: 'retry', reason: result.stopped, result, failedItems };
+  return { type: 'done', result, failedItems };
 }
 
 /** A pass that threw. `stoppedBecause`: why its signal aborted, if it did (then the cancelled request's error is not the news). */

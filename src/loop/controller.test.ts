@@ -12,6 +12,23 @@ import type { LivePort } from './reconciler.js';
 let controller: Controller | undefined;
 afterEach(() => controller?.stop(1_000));
 
+/** A controller on a copy of the example, silent, resyncing only every minute, created and started (stopped by afterEach). */
+async function startController(live: LivePort, options: Partial<ControllerOptions> = {}): Promise<{ metrics: ReturnType<typeof createMetrics>; started: Controller }> {
+  const metrics = createMetrics();
+  const started = createController({
+    dir: await copyWithoutHosts(),
+    logger: pino({ level: 'silent' }),
+    metrics,
+    diffOptions: { principals: 'create' },
+    resyncIntervalMs: 60_000,
+    live,
+    ...options,
+  });
+  controller = started;
+  await started.start();
+  return { metrics, started };
+}
+
 it('keeps resyncing when a resync trigger is folded into a pass queued for another reason', async () => {
   const dir = await copyWithoutHosts();
   const observedAt: number[] = [];
@@ -56,20 +73,9 @@ describe('the pass deadline and the watchdog', () => {
 
   /** A controller with a 200 ms pass deadline, started and serving its HTTP endpoints (stopped by afterEach). */
   const startServing = async (live: LivePort, options: Partial<ControllerOptions> = {}) => {
-    const metrics = createMetrics();
-    controller = createController({
-      dir: await copyWithoutHosts(),
-      logger: pino({ level: 'silent' }),
-      metrics,
-      diffOptions: { principals: 'create' },
-      resyncIntervalMs: 60_000,
-      passTimeoutMs: 200,
-      live,
-      ...options,
-    });
-    server = await startControllerHttpServer({ port: 0, host: '127.0.0.1', metrics, status: controller.status, logger: pino({ level: 'silent' }) });
-    await controller.start();
-    return { metrics, serving: controller };
+    const { metrics, started } = await startController(live, { passTimeoutMs: 200, ...options });
+    server = await startControllerHttpServer({ port: 0, host: '127.0.0.1', metrics, status: started.status, logger: pino({ level: 'silent' }) });
+    return { metrics, serving: started };
   };
 
   it('aborts a pass past its deadline through its signal and reports it as failed; /healthz stays ok', async () => {
@@ -129,21 +135,13 @@ describe('the pass deadline and the watchdog', () => {
 
 describe('what a pass came to', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const start = async (observe: LivePort['observe'], leader = true) => {
-    const metrics = createMetrics();
-    controller = createController({
-      dir: await copyWithoutHosts(),
-      logger: pino({ level: 'silent' }),
-      metrics,
-      diffOptions: { principals: 'create' },
-      resyncIntervalMs: 60_000,
-      backoff: { baseMs: 20, maxMs: 50 },
-      live: { observe, runner: () => async () => undefined },
-      ...(leader ? {} : { leadership: { isLeader: () => false, onChange: () => undefined } }),
-    });
-    await controller.start();
-    return metrics;
-  };
+  const start = async (observe: LivePort['observe'], leader = true) =>
+    (
+      await startController(
+        { observe, runner: () => async () => undefined },
+        { backoff: { baseMs: 20, maxMs: 50 }, ...(leader ? {} : { leadership: { isLeader: () => false, onChange: () => undefined } }) },
+      )
+    ).metrics;
   const reconciles = async (metrics: ReturnType<typeof createMetrics>) => {
     const text = await metrics.registry.getSingleMetricAsString('onboarder_reconcile_total');
     return Object.fromEntries([...text.matchAll(/result="(\w+)"\} (\d+)/g)].map(([, result, n]) => [result, Number(n)]));
